@@ -1,0 +1,31 @@
+// Page requests are validated once; every list in Parley is paged and capped.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "parley/core/result.hpp"
+
+namespace parley::core {
+
+struct PageRequest {
+  static constexpr std::int64_t kDefaultSize = 20;
+  static constexpr std::int64_t kMaxSize = 100;
+  static constexpr std::int64_t kMaxPage = 1'000'000;
+
+  std::int64_t page = 1;  // 1-based
+  std::int64_t size = kDefaultSize;
+
+  // Defaults for absent values; invalid_input naming `page` or `size` when out of range.
+  static Result<PageRequest> make(std::optional<std::int64_t> page, std::optional<std::int64_t> size);
+  [[nodiscard]] std::int64_t offset() const noexcept { return (page - 1) * size; }
+};
+
+template <class T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;  // across all pages
+};
+
+}  // namespace parley::core

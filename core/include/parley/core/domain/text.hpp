@@ -1,0 +1,56 @@
+// Validated text value types: each is made once at the edge by parse(), which names the
+// field at fault, and is trusted everywhere after that ("parse, don't validate").
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "parley/core/result.hpp"
+
+namespace parley::core {
+
+template <class Tag>
+class Text {
+ public:
+  // Validates and normalises raw input; the rules live with each type in text.cpp.
+  static Result<Text> parse(std::string_view raw);
+  // For values read back from storage, which were validated when they were written.
+  static Text from_storage(std::string stored) { return Text(std::move(stored)); }
+
+  [[nodiscard]] const std::string& str() const noexcept { return value_; }
+  friend bool operator==(const Text&, const Text&) = default;
+
+ private:
+  explicit Text(std::string value) : value_(std::move(value)) {}
+  std::string value_;
+};
+
+// Lowercased, trimmed, at most 254 bytes, one '@', a dotted domain.
+using Email = Text<struct EmailTag>;
+// 3-32 of [A-Za-z0-9_.-], starting with a letter or digit; unique case-insensitively.
+using Username = Text<struct UsernameTag>;
+// 8-128 bytes of valid UTF-8, not all whitespace. Never logged, never returned.
+using Password = Text<struct PasswordTag>;
+// 1-200 bytes of UTF-8 after trimming, no control characters.
+using PostTitle = Text<struct PostTitleTag>;
+// 1-50000 bytes of UTF-8; newlines and tabs allowed.
+using PostBody = Text<struct PostBodyTag>;
+// 1-5000 bytes of UTF-8; newlines and tabs allowed.
+using CommentBody = Text<struct CommentBodyTag>;
+// 0-500 bytes of UTF-8.
+using Bio = Text<struct BioTag>;
+
+template <> Result<Email> Email::parse(std::string_view raw);
+template <> Result<Username> Username::parse(std::string_view raw);
+template <> Result<Password> Password::parse(std::string_view raw);
+template <> Result<PostTitle> PostTitle::parse(std::string_view raw);
+template <> Result<PostBody> PostBody::parse(std::string_view raw);
+template <> Result<CommentBody> CommentBody::parse(std::string_view raw);
+template <> Result<Bio> Bio::parse(std::string_view raw);
+
+// ASCII lowercase; the key under which usernames and emails are unique.
+std::string ascii_lower(std::string_view text);
+// True when text is well-formed UTF-8 (no overlongs, no surrogates).
+bool is_valid_utf8(std::string_view text) noexcept;
+
+}  // namespace parley::core

@@ -1,0 +1,27 @@
+// Port: a key-value cache with expiry. Only get / set / remove: what to cache and when to
+// invalidate is core logic. Every method may return `unavailable`; callers then bypass it.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parley/core/result.hpp"
+
+namespace parley::core {
+
+class Cache {
+ public:
+  virtual ~Cache() = default;
+
+  // nullopt on a miss or an expired entry.
+  virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+  // ttl must be positive.
+  virtual Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
+  // Removing an absent key succeeds.
+  virtual Status remove(std::string_view key) = 0;
+  virtual Status ping() = 0;
+};
+
+}  // namespace parley::core

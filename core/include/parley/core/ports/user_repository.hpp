@@ -1,0 +1,28 @@
+// Port: where users are kept. Emails are stored lowercased; usernames are unique
+// case-insensitively. Every method may also return `unavailable` when storage is unreachable.
+#pragma once
+
+#include "parley/core/domain/entities.hpp"
+#include "parley/core/result.hpp"
+
+namespace parley::core {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+
+  // conflict with details {"email": ...} or {"username": ...} when either is taken.
+  virtual Status create(const User& user) = 0;
+  // not_found when no user has this id.
+  virtual Result<User> find_by_id(const UserId& id) = 0;
+  // not_found when no user has this email.
+  virtual Result<User> find_by_email(const Email& email) = 0;
+  // not_found when no user has this username (compared case-insensitively).
+  virtual Result<User> find_by_username(const Username& username) = 0;
+  // Replaces every field but id and created_at. not_found; conflict {"username": ...}.
+  virtual Status update(const User& user) = 0;
+  // Cheap round trip for readiness checks.
+  virtual Status ping() = 0;
+};
+
+}  // namespace parley::core

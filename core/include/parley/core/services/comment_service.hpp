@@ -1,0 +1,34 @@
+// Use cases: read, write and delete comments on posts.
+#pragma once
+
+#include "parley/core/domain/entities.hpp"
+#include "parley/core/domain/paging.hpp"
+#include "parley/core/ports/clock.hpp"
+#include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/id_generator.hpp"
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/core/result.hpp"
+#include "parley/core/services/principal.hpp"
+
+namespace parley::core {
+
+class CommentService {
+ public:
+  CommentService(PostRepository& posts, CommentRepository& comments, Clock& clock, IdGenerator& ids);
+
+  // not_found when the post is absent or hidden from the viewer (null = anonymous).
+  Result<Page<Comment>> list(const Principal* viewer, const PostId& post_id, const PageRequest& page);
+  // Published posts only: not_found when hidden, forbidden on a draft the author can see.
+  Result<Comment> create(const Principal& author, const PostId& post_id, const CommentBody& body);
+  // The comment's author, the post's author, a moderator or an admin; not_found when the
+  // comment does not belong to that post.
+  Status remove(const Principal& actor, const PostId& post_id, const CommentId& comment_id);
+
+ private:
+  PostRepository& posts_;
+  CommentRepository& comments_;
+  Clock& clock_;
+  IdGenerator& ids_;
+};
+
+}  // namespace parley::core
