@@ -14,6 +14,8 @@ std::string_view to_string(Role role) noexcept;
 Result<Role> parse_role(std::string_view text);
 
 // Moderators and admins see drafts and may delete any post or comment.
-constexpr bool can_moderate(Role role) noexcept { return role == Role::moderator || role == Role::admin; }
+constexpr bool can_moderate(Role role) noexcept {
+  return role == Role::moderator || role == Role::admin;
+}
 
 }  // namespace parley::core

@@ -40,13 +40,20 @@ using CommentBody = Text<struct CommentBodyTag>;
 // 0-500 bytes of UTF-8.
 using Bio = Text<struct BioTag>;
 
-template <> Result<Email> Email::parse(std::string_view raw);
-template <> Result<Username> Username::parse(std::string_view raw);
-template <> Result<Password> Password::parse(std::string_view raw);
-template <> Result<PostTitle> PostTitle::parse(std::string_view raw);
-template <> Result<PostBody> PostBody::parse(std::string_view raw);
-template <> Result<CommentBody> CommentBody::parse(std::string_view raw);
-template <> Result<Bio> Bio::parse(std::string_view raw);
+template <>
+Result<Email> Email::parse(std::string_view raw);
+template <>
+Result<Username> Username::parse(std::string_view raw);
+template <>
+Result<Password> Password::parse(std::string_view raw);
+template <>
+Result<PostTitle> PostTitle::parse(std::string_view raw);
+template <>
+Result<PostBody> PostBody::parse(std::string_view raw);
+template <>
+Result<CommentBody> CommentBody::parse(std::string_view raw);
+template <>
+Result<Bio> Bio::parse(std::string_view raw);
 
 // ASCII lowercase; the key under which usernames and emails are unique.
 std::string ascii_lower(std::string_view text);

@@ -23,7 +23,8 @@ class AdminService {
   // Blocking revokes every session of the target at once.
   Result<User> block(const Principal& actor, const UserId& target, const RequestContext& context);
   Result<User> unblock(const Principal& actor, const UserId& target, const RequestContext& context);
-  Result<User> set_role(const Principal& actor, const UserId& target, Role role, const RequestContext& context);
+  Result<User> set_role(const Principal& actor, const UserId& target, Role role,
+                        const RequestContext& context);
   Result<Page<AuditEntry>> audit_trail(const Principal& actor, const PageRequest& page);
 
  private:

@@ -13,7 +13,7 @@ struct Principal {
   UserId user_id;
   Role role = Role::user;
   SessionId session;
-  std::string token_id;      // jti of the access token presented
+  std::string token_id;  // jti of the access token presented
   Timestamp token_expires_at;
   bool is_operator = false;  // the operator CLI: acts as admin, has no user id
 
