@@ -20,8 +20,10 @@ class Hs256TokenSigner final : public core::TokenSigner {
   // invalid("secret", ...) when the secret is shorter than kMinSecretBytes.
   static core::Result<Hs256TokenSigner> create(std::string secret);
 
+  // Movable (to leave the Result) but neither copyable nor assignable: the secret stays in
+  // exactly one buffer, which the destructor wipes.
   Hs256TokenSigner(Hs256TokenSigner&&) noexcept = default;
-  Hs256TokenSigner& operator=(Hs256TokenSigner&&) noexcept = default;
+  Hs256TokenSigner& operator=(Hs256TokenSigner&&) = delete;
   Hs256TokenSigner(const Hs256TokenSigner&) = delete;
   Hs256TokenSigner& operator=(const Hs256TokenSigner&) = delete;
   // Wipes the secret so it does not linger in freed heap memory.

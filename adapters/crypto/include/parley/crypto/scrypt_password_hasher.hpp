@@ -28,7 +28,7 @@ class ScryptPasswordHasher final : public core::PasswordHasher {
   explicit ScryptPasswordHasher(ScryptParams params);
 
   // The bounds verify() accepts in a stored encoding: log2_n 10..22, r 1..32, p 1..16,
-  // key_length 16..64, at most 4 GiB of scrypt memory.
+  // key_length 16..64, and 128 * r * 2^log2_n (the memory scrypt needs) at most 4 GiB.
   [[nodiscard]] static bool params_supported(const ScryptParams& params) noexcept;
 
   core::Result<std::string> hash(const core::Password& password) override;

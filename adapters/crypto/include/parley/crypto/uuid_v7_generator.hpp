@@ -27,9 +27,9 @@ class UuidV7Generator final : public core::IdGenerator {
  private:
   core::Clock& clock_;
   std::mutex mutex_;
-  std::uint64_t last_ms_ = 0;     // guarded by mutex_
-  std::uint32_t counter_ = 0;     // guarded by mutex_
-  bool has_last_ = false;         // guarded by mutex_
+  std::uint64_t last_ms_ = 0;  // guarded by mutex_
+  std::uint32_t counter_ = 0;  // guarded by mutex_
+  bool has_last_ = false;      // guarded by mutex_
 };
 
 }  // namespace parley::crypto
