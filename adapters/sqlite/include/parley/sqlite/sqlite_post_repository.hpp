@@ -1,0 +1,23 @@
+// PostRepository over SQLite.
+#pragma once
+
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/sqlite/database.hpp"
+
+namespace parley::sqlite {
+
+class SqlitePostRepository final : public core::PostRepository {
+ public:
+  explicit SqlitePostRepository(Database& database) : database_(database) {}
+
+  core::Status create(const core::Post& post) override;
+  core::Result<core::Post> find_by_id(const core::PostId& id) override;
+  core::Status update(const core::Post& post) override;
+  core::Status remove(const core::PostId& id) override;
+  core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace parley::sqlite

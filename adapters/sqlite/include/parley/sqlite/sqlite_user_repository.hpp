@@ -1,0 +1,24 @@
+// UserRepository over SQLite.
+#pragma once
+
+#include "parley/core/ports/user_repository.hpp"
+#include "parley/sqlite/database.hpp"
+
+namespace parley::sqlite {
+
+class SqliteUserRepository final : public core::UserRepository {
+ public:
+  explicit SqliteUserRepository(Database& database) : database_(database) {}
+
+  core::Status create(const core::User& user) override;
+  core::Result<core::User> find_by_id(const core::UserId& id) override;
+  core::Result<core::User> find_by_email(const core::Email& email) override;
+  core::Result<core::User> find_by_username(const core::Username& username) override;
+  core::Status update(const core::User& user) override;
+  core::Status ping() override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace parley::sqlite

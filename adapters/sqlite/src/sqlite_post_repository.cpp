@@ -1,0 +1,196 @@
+// PostRepository over SQLite: the feed is newest first, drafts filtered by DraftVisibility.
+#include "parley/sqlite/sqlite_post_repository.hpp"
+
+#include <string>
+
+#include <soci/soci.h>
+
+#include "detail/support.hpp"
+
+namespace parley::sqlite {
+namespace {
+
+constexpr const char* kInsertPost =
+    "INSERT INTO posts (id, author_id, title, body, is_published, created_at, updated_at) "
+    "VALUES (:id, :author_id, :title, :body, :is_published, :created_at, :updated_at)";
+constexpr const char* kSelectPostById =
+    "SELECT id, author_id, title, body, is_published, created_at, updated_at FROM posts WHERE id = :id";
+constexpr const char* kUpdatePost =
+    "UPDATE posts SET title = :title, body = :body, is_published = :is_published, updated_at = :updated_at "
+    "WHERE id = :id";
+// Its comments go with it through ON DELETE CASCADE, in the same statement and so atomically.
+constexpr const char* kDeletePost = "DELETE FROM posts WHERE id = :id";
+
+// Published posts, plus every draft when :all_drafts = 1, plus the drafts of :draft_author
+// (NULL matches nothing). Two fixed variants, with and without the author filter, so each
+// keeps a plan that walks its own index in feed order.
+constexpr const char* kListPosts =
+    "SELECT id, author_id, title, body, is_published, created_at, updated_at FROM posts "
+    "WHERE (is_published = 1 OR :all_drafts = 1 OR author_id = :draft_author) "
+    "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset";
+constexpr const char* kCountPosts =
+    "SELECT COUNT(*) FROM posts WHERE (is_published = 1 OR :all_drafts = 1 OR author_id = :draft_author)";
+constexpr const char* kListPostsByAuthor =
+    "SELECT id, author_id, title, body, is_published, created_at, updated_at FROM posts "
+    "WHERE author_id = :author AND (is_published = 1 OR :all_drafts = 1 OR author_id = :draft_author) "
+    "ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset";
+constexpr const char* kCountPostsByAuthor =
+    "SELECT COUNT(*) FROM posts "
+    "WHERE author_id = :author AND (is_published = 1 OR :all_drafts = 1 OR author_id = :draft_author)";
+
+struct PostRow {
+  std::string id;
+  std::string author_id;
+  std::string title;
+  std::string body;
+  int is_published = 1;
+  long long created_at = 0;
+  long long updated_at = 0;
+
+  static PostRow from(const core::Post& post) {
+    return PostRow{post.id.to_string(),
+                   post.author_id.to_string(),
+                   post.title.str(),
+                   post.body.str(),
+                   post.is_published ? 1 : 0,
+                   detail::to_millis(post.created_at),
+                   detail::to_millis(post.updated_at)};
+  }
+
+  [[nodiscard]] core::Result<core::Post> to_post() const {
+    auto post_id = detail::parse_stored_id<core::PostId>(id);
+    if (!post_id) return std::move(post_id).error();
+    auto author = detail::parse_stored_id<core::UserId>(author_id);
+    if (!author) return std::move(author).error();
+    return core::Post{.id = *post_id,
+                      .author_id = *author,
+                      .title = core::PostTitle::from_storage(title),
+                      .body = core::PostBody::from_storage(body),
+                      .is_published = is_published != 0,
+                      .created_at = detail::from_millis(created_at),
+                      .updated_at = detail::from_millis(updated_at)};
+  }
+};
+
+void exchange_row(soci::statement& statement, PostRow& row) {
+  statement.exchange(soci::into(row.id));
+  statement.exchange(soci::into(row.author_id));
+  statement.exchange(soci::into(row.title));
+  statement.exchange(soci::into(row.body));
+  statement.exchange(soci::into(row.is_published));
+  statement.exchange(soci::into(row.created_at));
+  statement.exchange(soci::into(row.updated_at));
+}
+
+void run(soci::statement& statement, const char* query, bool with_data) {
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  statement.execute(with_data);
+}
+
+}  // namespace
+
+core::Status SqlitePostRepository::create(const core::Post& post) {
+  return detail::guarded([&]() -> core::Status {
+    detail::Lease lease(database_);
+    const PostRow row = PostRow::from(post);
+    try {
+      lease.session() << kInsertPost, soci::use(row.id, "id"), soci::use(row.author_id, "author_id"),
+          soci::use(row.title, "title"), soci::use(row.body, "body"),
+          soci::use(row.is_published, "is_published"), soci::use(row.created_at, "created_at"),
+          soci::use(row.updated_at, "updated_at");
+    } catch (const std::exception& error) {
+      return detail::translate(error, "author not found");
+    }
+    return {};
+  });
+}
+
+core::Result<core::Post> SqlitePostRepository::find_by_id(const core::PostId& id) {
+  return detail::guarded([&]() -> core::Result<core::Post> {
+    detail::Lease lease(database_);
+    soci::session& session = lease.session();
+    const std::string key = id.to_string();
+    PostRow row;
+    soci::statement statement(session);
+    exchange_row(statement, row);
+    statement.exchange(soci::use(key, "id"));
+    run(statement, kSelectPostById, true);
+    if (!statement.got_data()) return core::Error::not_found("post not found");
+    return row.to_post();
+  });
+}
+
+core::Status SqlitePostRepository::update(const core::Post& post) {
+  return detail::guarded([&]() -> core::Status {
+    detail::Lease lease(database_);
+    const PostRow row = PostRow::from(post);
+    soci::statement statement = (lease.session().prepare << kUpdatePost, soci::use(row.title, "title"),
+                                 soci::use(row.body, "body"), soci::use(row.is_published, "is_published"),
+                                 soci::use(row.updated_at, "updated_at"), soci::use(row.id, "id"));
+    statement.execute(true);
+    if (statement.get_affected_rows() == 0) return core::Error::not_found("post not found");
+    return {};
+  });
+}
+
+core::Status SqlitePostRepository::remove(const core::PostId& id) {
+  return detail::guarded([&]() -> core::Status {
+    detail::Lease lease(database_);
+    const std::string key = id.to_string();
+    soci::statement statement = (lease.session().prepare << kDeletePost, soci::use(key, "id"));
+    statement.execute(true);
+    if (statement.get_affected_rows() == 0) return core::Error::not_found("post not found");
+    return {};
+  });
+}
+
+core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::PostQuery& query) {
+  return detail::guarded([&]() -> core::Result<core::Page<core::Post>> {
+    detail::Lease lease(database_);
+    soci::session& session = lease.session();
+    const bool by_author = query.author.has_value();
+    const std::string author = by_author ? query.author->to_string() : std::string();
+    const int all_drafts = query.drafts.all ? 1 : 0;
+    std::string draft_author =
+        query.drafts.authored_by ? query.drafts.authored_by->to_string() : std::string();
+    soci::indicator draft_author_indicator = query.drafts.authored_by ? soci::i_ok : soci::i_null;
+    const long long limit = query.page.size;
+    const long long offset = query.page.offset();
+
+    // One read transaction: the page and the total come from the same snapshot.
+    soci::transaction transaction(session);
+    core::Page<core::Post> page;
+    {
+      PostRow row;
+      soci::statement statement(session);
+      exchange_row(statement, row);
+      if (by_author) statement.exchange(soci::use(author, "author"));
+      statement.exchange(soci::use(all_drafts, "all_drafts"));
+      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      statement.exchange(soci::use(limit, "limit"));
+      statement.exchange(soci::use(offset, "offset"));
+      run(statement, by_author ? kListPostsByAuthor : kListPosts, false);
+      while (statement.fetch()) {
+        auto post = row.to_post();
+        if (!post) return std::move(post).error();
+        page.items.push_back(std::move(post).value());
+      }
+    }
+    long long total = 0;
+    {
+      soci::statement statement(session);
+      statement.exchange(soci::into(total));
+      if (by_author) statement.exchange(soci::use(author, "author"));
+      statement.exchange(soci::use(all_drafts, "all_drafts"));
+      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      run(statement, by_author ? kCountPostsByAuthor : kCountPosts, true);
+    }
+    transaction.commit();
+    page.total = total;
+    return page;
+  });
+}
+
+}  // namespace parley::sqlite
