@@ -17,7 +17,8 @@ struct PageRequest {
   std::int64_t page = 1;  // 1-based
   std::int64_t size = kDefaultSize;
 
-  // Defaults for absent values; invalid_input naming `page` or `size` when out of range.
+  // Defaults for absent values; a size above kMaxSize is capped to kMaxSize (not refused);
+  // invalid_input naming `page` when below 1 or above kMaxPage, `size` when below 1.
   static Result<PageRequest> make(std::optional<std::int64_t> page, std::optional<std::int64_t> size);
   [[nodiscard]] std::int64_t offset() const noexcept { return (page - 1) * size; }
 };

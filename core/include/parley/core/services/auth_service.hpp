@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -71,6 +72,7 @@ class AuthService {
   OpaqueTokens& opaque_;
   Clock& clock_;
   IdGenerator& ids_;
+  std::mutex dummy_mutex_;                 // guards dummy_hash_: one service serves many threads
   std::optional<std::string> dummy_hash_;  // verified against for unknown emails
 };
 

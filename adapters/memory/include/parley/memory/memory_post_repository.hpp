@@ -1,0 +1,23 @@
+// PostRepository over a MemoryStore.
+#pragma once
+
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/memory/memory_store.hpp"
+
+namespace parley::memory {
+
+class MemoryPostRepository final : public core::PostRepository {
+ public:
+  explicit MemoryPostRepository(MemoryStore& store) : store_(store) {}
+
+  core::Status create(const core::Post& post) override;
+  core::Result<core::Post> find_by_id(const core::PostId& id) override;
+  core::Status update(const core::Post& post) override;
+  core::Status remove(const core::PostId& id) override;
+  core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override;
+
+ private:
+  MemoryStore& store_;
+};
+
+}  // namespace parley::memory

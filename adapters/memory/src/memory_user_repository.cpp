@@ -1,0 +1,78 @@
+// Users in a map, with uniqueness checked by scanning: fine for the sizes tests use.
+#include "parley/memory/memory_user_repository.hpp"
+
+namespace parley::memory {
+
+namespace {
+
+using core::Error;
+
+// A conflict naming the field when another user already has `user`'s email or username.
+core::Status check_unique(const std::map<core::UserId, core::User>& users, const core::User& user) {
+  const auto email = core::ascii_lower(user.email.str());
+  const auto username = core::ascii_lower(user.username.str());
+  for (const auto& [id, other] : users) {
+    if (id == user.id) continue;
+    if (core::ascii_lower(other.email.str()) == email) return Error::conflict("email", "is already taken");
+    if (core::ascii_lower(other.username.str()) == username) {
+      return Error::conflict("username", "is already taken");
+    }
+  }
+  return {};
+}
+
+Error user_not_found() {
+  return Error::not_found("user not found");
+}
+
+}  // namespace
+
+core::Status MemoryUserRepository::create(const core::User& user) {
+  const std::lock_guard lock(store_.mutex_);
+  if (store_.users_.contains(user.id)) return Error::conflict("id", "is already taken");
+  if (auto status = check_unique(store_.users_, user); !status) return status;
+  store_.users_.emplace(user.id, user);
+  return {};
+}
+
+core::Result<core::User> MemoryUserRepository::find_by_id(const core::UserId& id) {
+  const std::lock_guard lock(store_.mutex_);
+  const auto it = store_.users_.find(id);
+  if (it == store_.users_.end()) return user_not_found();
+  return it->second;
+}
+
+core::Result<core::User> MemoryUserRepository::find_by_email(const core::Email& email) {
+  const std::lock_guard lock(store_.mutex_);
+  const auto wanted = core::ascii_lower(email.str());
+  for (const auto& [id, user] : store_.users_) {
+    if (core::ascii_lower(user.email.str()) == wanted) return user;
+  }
+  return user_not_found();
+}
+
+core::Result<core::User> MemoryUserRepository::find_by_username(const core::Username& username) {
+  const std::lock_guard lock(store_.mutex_);
+  const auto wanted = core::ascii_lower(username.str());
+  for (const auto& [id, user] : store_.users_) {
+    if (core::ascii_lower(user.username.str()) == wanted) return user;
+  }
+  return user_not_found();
+}
+
+core::Status MemoryUserRepository::update(const core::User& user) {
+  const std::lock_guard lock(store_.mutex_);
+  const auto it = store_.users_.find(user.id);
+  if (it == store_.users_.end()) return user_not_found();
+  if (auto status = check_unique(store_.users_, user); !status) return status;
+  core::User updated = user;
+  updated.created_at = it->second.created_at;  // the port promises created_at never changes
+  it->second = std::move(updated);
+  return {};
+}
+
+core::Status MemoryUserRepository::ping() {
+  return {};
+}
+
+}  // namespace parley::memory
