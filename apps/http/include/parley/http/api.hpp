@@ -1,0 +1,45 @@
+// The HTTP API as a plain function from Request to Response: routing, authentication,
+// body checks, handlers and the error map. Knows nothing of sockets, so tests need none.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parley/core/ports/id_generator.hpp"
+#include "parley/http/edge.hpp"
+#include "parley/http/handlers.hpp"
+#include "parley/http/message.hpp"
+#include "parley/http/services.hpp"
+
+namespace parley::http {
+
+struct ApiOptions {
+  std::vector<std::string> cors_origins;
+};
+
+// Why the server could not hand a request to handle().
+enum class Rejection { malformed_request, body_too_large, headers_too_large };
+
+class Api {
+ public:
+  // `request_ids` makes ids for requests that bring no acceptable X-Request-ID.
+  Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options);
+
+  // Never throws. Safe to call from many threads at once (the services must be too).
+  // Blocking: it calls the services, so servers run it off their I/O threads.
+  [[nodiscard]] Response handle(const Request& request) const;
+  // The answer to a request that could not be read; `partial` holds whatever was parsed.
+  // Cheap and non-blocking.
+  [[nodiscard]] Response reject(const Request& partial, Rejection why) const;
+
+ private:
+  [[nodiscard]] Response dispatch(const Request& request, std::string_view request_id) const;
+  [[nodiscard]] std::string request_id_for(const Request& request) const;
+
+  Handlers handlers_;
+  core::IdGenerator& request_ids_;
+  CorsPolicy cors_;
+};
+
+}  // namespace parley::http

@@ -1,0 +1,75 @@
+// Wire DTOs: core entities to JSON, and JSON request bodies to core value types with
+// field-level errors. The only place JSON meets the domain.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "parley/core/domain/entities.hpp"
+#include "parley/core/domain/paging.hpp"
+#include "parley/core/result.hpp"
+#include "parley/core/services/auth_service.hpp"
+#include "parley/http/error_map.hpp"
+
+namespace parley::http {
+
+[[nodiscard]] boost::json::object to_json(const core::User& user, bool with_email);
+[[nodiscard]] boost::json::object to_json(const core::Post& post);
+[[nodiscard]] boost::json::object to_json(const core::Comment& comment);
+[[nodiscard]] boost::json::object to_json(const core::AuditEntry& entry);
+[[nodiscard]] boost::json::object to_json(const core::SessionTokens& session);
+[[nodiscard]] boost::json::object page_meta(const core::PageRequest& page, std::int64_t total);
+
+// Reads a JSON object body field by field and collects every field-level problem, so a
+// client learns about all of them at once.
+class BodyReader {
+ public:
+  explicit BodyReader(const boost::json::object& body) : body_(body) {}
+
+  // Records "unknown field" for each member outside `known`.
+  void allow_only(std::initializer_list<std::string_view> known);
+  // "is required" when absent; "must be a string" when of another type.
+  std::optional<std::string> required_string(std::string_view field);
+  // nullopt without complaint when absent; "must be a string" when present with another type.
+  std::optional<std::string> optional_string(std::string_view field);
+  // nullopt without complaint when absent; "must be a boolean" when present with another type.
+  std::optional<bool> optional_bool(std::string_view field);
+
+  // Runs a core value type's parse() and files its reason under `field`.
+  template <class T>
+  std::optional<T> parse_as(std::string_view field, const std::optional<std::string>& raw) {
+    if (!raw) return std::nullopt;
+    auto parsed = T::parse(*raw);
+    if (!parsed) {
+      reject(field, parsed.error());
+      return std::nullopt;
+    }
+    return std::move(parsed).value();
+  }
+
+  [[nodiscard]] bool has(std::string_view field) const { return body_.contains(field); }
+  // Files a reason under `field` unless one is already there.
+  void fail(std::string_view field, std::string reason);
+  void reject(std::string_view field, const core::Error& error);
+  [[nodiscard]] bool ok() const noexcept { return errors_.empty(); }
+  // invalid_input with every collected detail, or success.
+  [[nodiscard]] core::Status finish() const;
+
+ private:
+  const boost::json::object& body_;
+  ErrorDetails errors_;
+};
+
+// invalid_input {field: "must be a UUID"} unless `text` is a canonical UUID.
+template <class IdType>
+core::Result<IdType> parse_id(std::string_view text, std::string_view field) {
+  if (auto id = IdType::parse(text)) return *id;
+  return core::Error::invalid(std::string(field), "must be a UUID");
+}
+
+}  // namespace parley::http

@@ -1,0 +1,80 @@
+// One handler per resource and verb. Each is thin: read the input into core value types,
+// call one service, shape the result. Errors are returned, never rendered here.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include "parley/core/result.hpp"
+#include "parley/core/services/principal.hpp"
+#include "parley/http/message.hpp"
+#include "parley/http/router.hpp"
+#include "parley/http/services.hpp"
+
+namespace parley::http {
+
+struct HandlerContext {
+  const Request& request;
+  const Params& path;
+  const Params& query;
+  const boost::json::object* body = nullptr;   // set when the route takes a JSON body
+  const core::Principal* principal = nullptr;  // set when a valid bearer token came along
+  std::string_view request_id;
+};
+
+// A success: the status and the "data" (and "meta" for lists) of the envelope.
+struct Reply {
+  unsigned status = 200;
+  std::optional<boost::json::value> data;  // none for 204
+  std::optional<boost::json::object> meta;
+};
+
+using HandlerResult = core::Result<Reply>;
+
+class Handlers {
+ public:
+  Handlers(Services services, ReadinessProbe readiness)
+      : services_(services), readiness_(std::move(readiness)) {}
+
+  // The bearer-token step every authenticated route shares.
+  core::Result<core::Principal> authenticate(std::string_view access_token) const {
+    return services_.auth.authenticate(access_token);
+  }
+
+  HandlerResult healthz(const HandlerContext& ctx) const;
+  HandlerResult readyz(const HandlerContext& ctx) const;
+
+  HandlerResult sign_up(const HandlerContext& ctx) const;
+  HandlerResult log_in(const HandlerContext& ctx) const;
+  HandlerResult refresh(const HandlerContext& ctx) const;
+  HandlerResult log_out(const HandlerContext& ctx) const;
+
+  HandlerResult get_me(const HandlerContext& ctx) const;
+  HandlerResult get_user(const HandlerContext& ctx) const;
+  HandlerResult patch_user(const HandlerContext& ctx) const;
+
+  HandlerResult list_posts(const HandlerContext& ctx) const;
+  HandlerResult create_post(const HandlerContext& ctx) const;
+  HandlerResult get_post(const HandlerContext& ctx) const;
+  HandlerResult patch_post(const HandlerContext& ctx) const;
+  HandlerResult delete_post(const HandlerContext& ctx) const;
+
+  HandlerResult list_comments(const HandlerContext& ctx) const;
+  HandlerResult create_comment(const HandlerContext& ctx) const;
+  HandlerResult delete_comment(const HandlerContext& ctx) const;
+
+  HandlerResult block_user(const HandlerContext& ctx) const;
+  HandlerResult unblock_user(const HandlerContext& ctx) const;
+  HandlerResult set_role(const HandlerContext& ctx) const;
+  HandlerResult list_audit(const HandlerContext& ctx) const;
+
+ private:
+  Services services_;
+  ReadinessProbe readiness_;
+};
+
+}  // namespace parley::http

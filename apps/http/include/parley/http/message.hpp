@@ -1,0 +1,54 @@
+// Plain HTTP request/response types: the seam between the Beast server and the Beast-free API.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace parley::http {
+
+// Header fields in arrival order; names compare ASCII case-insensitively.
+class Headers {
+ public:
+  using Field = std::pair<std::string, std::string>;
+
+  // The first field with this name, if any.
+  [[nodiscard]] std::optional<std::string_view> find(std::string_view name) const;
+  [[nodiscard]] bool contains(std::string_view name) const { return find(name).has_value(); }
+  // Appends a field, keeping any earlier one with the same name.
+  void add(std::string name, std::string value);
+  // Replaces every field with this name by a single one.
+  void set(std::string name, std::string value);
+  void erase(std::string_view name);
+
+  [[nodiscard]] const std::vector<Field>& fields() const noexcept { return fields_; }
+  [[nodiscard]] bool empty() const noexcept { return fields_.empty(); }
+
+ private:
+  std::vector<Field> fields_;
+};
+
+[[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
+
+struct Request {
+  std::string method;  // as sent, e.g. "GET"
+  std::string target;  // path and query, e.g. "/api/v1/posts?page=2"
+  Headers headers;
+  std::string body;
+  std::string client_ip;
+};
+
+struct Response {
+  unsigned status = 200;
+  Headers headers;
+  std::string body;
+
+  // For the access log only, never sent: the matched route template ("" when none matched)
+  // and the authenticated user ("" when anonymous).
+  std::string route;
+  std::string user_id;
+};
+
+}  // namespace parley::http

@@ -1,0 +1,249 @@
+// The route table and the request pipeline: match, authenticate, check the body, call the
+// handler, render the envelope, decorate. Every response passes through decorate() once.
+#include "parley/http/api.hpp"
+
+#include <array>
+#include <exception>
+#include <span>
+#include <utility>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "parley/http/error_map.hpp"
+#include "parley/http/log.hpp"
+#include "parley/http/router.hpp"
+
+namespace parley::http {
+
+namespace {
+
+enum class Auth { none, optional, required };
+enum class Body { none, json };
+
+struct Route {
+  std::string_view method;
+  std::string_view path_template;
+  Auth auth;
+  Body body;
+  HandlerResult (Handlers::*handler)(const HandlerContext&) const;
+};
+
+// The whole public surface of the API, in one place.
+constexpr std::array kRoutes{
+    Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz},
+    Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz},
+
+    Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up},
+    Route{"POST", "/api/v1/auth/login", Auth::none, Body::json, &Handlers::log_in},
+    Route{"POST", "/api/v1/auth/refresh", Auth::none, Body::json, &Handlers::refresh},
+    Route{"POST", "/api/v1/auth/logout", Auth::required, Body::none, &Handlers::log_out},
+
+    Route{"GET", "/api/v1/users/me", Auth::required, Body::none, &Handlers::get_me},
+    Route{"GET", "/api/v1/users/{id}", Auth::optional, Body::none, &Handlers::get_user},
+    Route{"PATCH", "/api/v1/users/{id}", Auth::required, Body::json, &Handlers::patch_user},
+
+    Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts},
+    Route{"POST", "/api/v1/posts", Auth::required, Body::json, &Handlers::create_post},
+    Route{"GET", "/api/v1/posts/{id}", Auth::optional, Body::none, &Handlers::get_post},
+    Route{"PATCH", "/api/v1/posts/{id}", Auth::required, Body::json, &Handlers::patch_post},
+    Route{"DELETE", "/api/v1/posts/{id}", Auth::required, Body::none, &Handlers::delete_post},
+
+    Route{"GET", "/api/v1/posts/{id}/comments", Auth::optional, Body::none, &Handlers::list_comments},
+    Route{"POST", "/api/v1/posts/{id}/comments", Auth::required, Body::json, &Handlers::create_comment},
+    Route{"DELETE", "/api/v1/posts/{id}/comments/{comment_id}", Auth::required, Body::none,
+          &Handlers::delete_comment},
+
+    Route{"POST", "/api/v1/admin/users/{id}/block", Auth::required, Body::none, &Handlers::block_user},
+    Route{"POST", "/api/v1/admin/users/{id}/unblock", Auth::required, Body::none, &Handlers::unblock_user},
+    Route{"PUT", "/api/v1/admin/users/{id}/role", Auth::required, Body::json, &Handlers::set_role},
+    Route{"GET", "/api/v1/admin/audit", Auth::required, Body::none, &Handlers::list_audit},
+};
+
+// "/api/v1/users/me" is listed before "/api/v1/users/{id}" so the literal wins; match_route
+// takes the first route whose template fits the path with this method.
+
+// The Allow header of a 405: the path's methods plus OPTIONS, which every known path answers.
+std::string allow_header(const std::vector<std::string>& methods) {
+  std::string out;
+  for (const auto& method : methods) {
+    out.append(method);
+    out.append(", ");
+  }
+  return out + "OPTIONS";
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+// "application/json" with optional parameters such as "; charset=utf-8".
+bool is_json_media_type(std::optional<std::string_view> content_type) noexcept {
+  if (!content_type) return false;
+  const std::string_view media = trim(content_type->substr(0, content_type->find(';')));
+  return iequals(media, "application/json");
+}
+
+// The token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt when the
+// header is absent, "" when it is present but not a well-formed bearer credential.
+std::optional<std::string_view> bearer_token(const Request& request) noexcept {
+  const auto header = request.headers.find("Authorization");
+  if (!header) return std::nullopt;
+  const std::string_view value = trim(*header);
+  constexpr std::string_view kScheme = "bearer";
+  if (value.size() <= kScheme.size() || !iequals(value.substr(0, kScheme.size()), kScheme) ||
+      (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
+    return std::string_view{};
+  }
+  const std::string_view token = trim(value.substr(kScheme.size()));
+  if (token.find_first_of(" \t") != std::string_view::npos) return std::string_view{};
+  return token;
+}
+
+core::Error invalid_body(std::string message, std::string reason) {
+  core::Error error;
+  error.code = core::ErrorCode::invalid_input;
+  error.message = std::move(message);
+  error.details.emplace("body", std::move(reason));
+  return error;
+}
+
+std::string render_success(const Reply& reply) {
+  boost::json::object envelope;
+  envelope["status"] = "ok";
+  envelope["data"] = *reply.data;
+  if (reply.meta) envelope["meta"] = *reply.meta;
+  return boost::json::serialize(envelope);
+}
+
+}  // namespace
+
+Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options)
+    : handlers_(services, std::move(readiness)),
+      request_ids_(request_ids),
+      cors_(std::move(options.cors_origins)) {}
+
+std::string Api::request_id_for(const Request& request) const {
+  if (const auto incoming = request.headers.find(kRequestIdHeader);
+      incoming && is_acceptable_request_id(*incoming)) {
+    return std::string(*incoming);
+  }
+  return request_ids_.next().to_string();
+}
+
+Response Api::handle(const Request& request) const {
+  std::string request_id;
+  Response response;
+  try {
+    request_id = request_id_for(request);
+    response = dispatch(request, request_id);
+  } catch (const std::exception& e) {
+    response =
+        error_response(core::Error::internal(std::string("unhandled exception: ") + e.what()), request_id);
+  } catch (...) {
+    response = error_response(core::Error::internal("unhandled non-standard exception"), request_id);
+  }
+  decorate(response, request, request_id, cors_);
+  return response;
+}
+
+Response Api::reject(const Request& partial, Rejection why) const {
+  const std::string request_id = request_id_for(partial);
+  Response response;
+  switch (why) {
+    case Rejection::body_too_large:
+      response = protocol_error(413, "PAYLOAD_TOO_LARGE", "request body too large", request_id);
+      break;
+    case Rejection::headers_too_large:
+      response = protocol_error(431, "PAYLOAD_TOO_LARGE", "request headers too large", request_id);
+      break;
+    case Rejection::malformed_request:
+      response = protocol_error(400, "INVALID_INPUT", "malformed HTTP request", request_id);
+      break;
+  }
+  decorate(response, partial, request_id, cors_);
+  return response;
+}
+
+Response Api::dispatch(const Request& request, std::string_view request_id) const {
+  const Target target = split_target(request.target);
+  RouteMatch match = match_route(std::span<const Route>(kRoutes), request.method, target.path);
+
+  if (match.kind == MatchKind::not_found) {
+    return error_response(core::Error::not_found("no such endpoint"), request_id);
+  }
+  if (match.kind == MatchKind::method_not_allowed) {
+    Response response;
+    if (request.method == "OPTIONS") {
+      response = cors_.preflight(request, match.allowed);
+    } else {
+      response = protocol_error(405, "METHOD_NOT_ALLOWED", "method not allowed", request_id);
+      response.headers.set("Allow", allow_header(match.allowed));
+    }
+    response.route = std::string(match.path_template);
+    return response;
+  }
+
+  const Route& route = kRoutes.at(match.index);
+  const auto finish = [&](Response response, const core::Principal* principal) {
+    response.route = std::string(route.path_template);
+    if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
+    return response;
+  };
+
+  std::optional<core::Principal> principal;
+  if (route.auth != Auth::none) {
+    const auto token = bearer_token(request);
+    if (token && token->empty()) {
+      return finish(error_response(core::Error::unauthorized("malformed Authorization header"), request_id),
+                    nullptr);
+    }
+    if (token) {
+      auto authenticated = handlers_.authenticate(*token);
+      if (!authenticated) return finish(error_response(authenticated.error(), request_id), nullptr);
+      principal = std::move(authenticated).value();
+    } else if (route.auth == Auth::required) {
+      return finish(error_response(core::Error::unauthorized("missing bearer token"), request_id), nullptr);
+    }
+  }
+  const core::Principal* principal_ptr = principal ? &*principal : nullptr;
+
+  boost::json::object body;
+  if (route.body == Body::json) {
+    if (!is_json_media_type(request.headers.find("Content-Type"))) {
+      return finish(
+          protocol_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json", request_id),
+          principal_ptr);
+    }
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(request.body, ec);
+    if (ec)
+      return finish(
+          error_response(invalid_body("request body is not valid JSON", "malformed JSON"), request_id),
+          principal_ptr);
+    if (!parsed.is_object()) {
+      return finish(
+          error_response(invalid_body("request body must be a JSON object", "must be a JSON object"),
+                         request_id),
+          principal_ptr);
+    }
+    body = std::move(parsed.as_object());
+  }
+
+  const Params query = parse_query(target.query);
+  const HandlerContext context{request,       match.params, query, route.body == Body::json ? &body : nullptr,
+                               principal_ptr, request_id};
+  HandlerResult result = (handlers_.*route.handler)(context);
+  if (!result) return finish(error_response(result.error(), request_id), principal_ptr);
+
+  Response response;
+  response.status = result->status;
+  if (result->data) response.body = render_success(*result);
+  return finish(std::move(response), principal_ptr);
+}
+
+}  // namespace parley::http

@@ -1,0 +1,133 @@
+// Entity -> JSON shapes of the wire contract, and the JSON body reader.
+#include "parley/http/dto.hpp"
+
+#include <algorithm>
+
+namespace parley::http {
+
+boost::json::object to_json(const core::User& user, bool with_email) {
+  boost::json::object out;
+  out["id"] = user.id.to_string();
+  out["username"] = user.username.str();
+  if (with_email) out["email"] = user.email.str();
+  out["bio"] = user.bio.str();
+  out["role"] = core::to_string(user.role);
+  out["blocked"] = user.blocked;
+  out["created_at"] = core::to_rfc3339(user.created_at);
+  out["updated_at"] = core::to_rfc3339(user.updated_at);
+  return out;
+}
+
+boost::json::object to_json(const core::Post& post) {
+  boost::json::object out;
+  out["id"] = post.id.to_string();
+  out["author_id"] = post.author_id.to_string();
+  out["title"] = post.title.str();
+  out["body"] = post.body.str();
+  out["is_published"] = post.is_published;
+  out["created_at"] = core::to_rfc3339(post.created_at);
+  out["updated_at"] = core::to_rfc3339(post.updated_at);
+  return out;
+}
+
+boost::json::object to_json(const core::Comment& comment) {
+  boost::json::object out;
+  out["id"] = comment.id.to_string();
+  out["post_id"] = comment.post_id.to_string();
+  out["author_id"] = comment.author_id.to_string();
+  out["body"] = comment.body.str();
+  out["created_at"] = core::to_rfc3339(comment.created_at);
+  return out;
+}
+
+boost::json::object to_json(const core::AuditEntry& entry) {
+  boost::json::object out;
+  out["id"] = entry.id.to_string();
+  if (entry.actor_id) {
+    out["actor_id"] = entry.actor_id->to_string();
+  } else {
+    out["actor_id"] = nullptr;
+  }
+  out["action"] = core::to_string(entry.action);
+  out["target_id"] = entry.target_id.to_string();
+  out["detail"] = entry.detail;
+  out["at"] = core::to_rfc3339(entry.at);
+  out["request_id"] = entry.request_id;
+  return out;
+}
+
+boost::json::object to_json(const core::SessionTokens& session) {
+  boost::json::object out;
+  out["access_token"] = session.access_token;
+  out["refresh_token"] = session.refresh_token;
+  out["token_type"] = "Bearer";
+  out["expires_in"] = session.expires_in.count();
+  out["user"] = to_json(session.user, true);
+  return out;
+}
+
+boost::json::object page_meta(const core::PageRequest& page, std::int64_t total) {
+  boost::json::object out;
+  out["page"] = page.page;
+  out["size"] = page.size;
+  out["total"] = total;
+  return out;
+}
+
+void BodyReader::allow_only(std::initializer_list<std::string_view> known) {
+  for (const auto& member : body_) {
+    const std::string_view key = member.key();
+    if (std::find(known.begin(), known.end(), key) == known.end()) fail(key, "unknown field");
+  }
+}
+
+std::optional<std::string> BodyReader::required_string(std::string_view field) {
+  if (!body_.contains(field)) {
+    fail(field, "is required");
+    return std::nullopt;
+  }
+  return optional_string(field);
+}
+
+std::optional<std::string> BodyReader::optional_string(std::string_view field) {
+  const auto* value = body_.if_contains(field);
+  if (value == nullptr) return std::nullopt;
+  if (const auto* text = value->if_string()) return std::string(text->data(), text->size());
+  fail(field, "must be a string");
+  return std::nullopt;
+}
+
+std::optional<bool> BodyReader::optional_bool(std::string_view field) {
+  const auto* value = body_.if_contains(field);
+  if (value == nullptr) return std::nullopt;
+  if (const auto* flag = value->if_bool()) return *flag;
+  fail(field, "must be a boolean");
+  return std::nullopt;
+}
+
+void BodyReader::fail(std::string_view field, std::string reason) {
+  errors_.try_emplace(std::string(field), std::move(reason));
+}
+
+void BodyReader::reject(std::string_view field, const core::Error& error) {
+  // Core names its own field (a Password is always "password"); the wire names the member.
+  if (!error.details.empty()) {
+    fail(field, error.details.begin()->second);
+  } else {
+    fail(field, error.message.empty() ? std::string("is invalid") : error.message);
+  }
+}
+
+core::Status BodyReader::finish() const {
+  if (errors_.empty()) return {};
+  core::Error error;
+  error.code = core::ErrorCode::invalid_input;
+  // One problem reads like core's own messages ("email must be ..."); several are summarised.
+  error.message =
+      errors_.size() == 1 ? errors_.begin()->first + " " + errors_.begin()->second : "invalid input";
+  for (const auto& [field, reason] : errors_)
+    error.details.emplace(field, reason);
+  return error;
+}
+
+}  // namespace parley::http

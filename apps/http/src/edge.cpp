@@ -1,0 +1,78 @@
+// Request id, security headers and CORS: the headers every Parley response carries.
+#include "parley/http/edge.hpp"
+
+#include <algorithm>
+
+namespace parley::http {
+
+namespace {
+
+constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, X-Request-ID";
+constexpr std::string_view kPreflightMaxAge = "600";
+
+std::string join(std::span<const std::string> items, std::string_view separator) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out.append(separator);
+    out.append(item);
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_acceptable_request_id(std::string_view id) noexcept {
+  if (id.empty() || id.size() > 128) return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == ':' || c == '-';
+  });
+}
+
+std::string_view CorsPolicy::allowed_origin(const Request& request) const {
+  const auto origin = request.headers.find("Origin");
+  if (!origin || origin->empty()) return {};
+  const bool allowed =
+      std::any_of(origins_.begin(), origins_.end(), [&](const std::string& o) { return o == *origin; });
+  return allowed ? *origin : std::string_view{};
+}
+
+Response CorsPolicy::preflight(const Request& request, std::span<const std::string> methods) const {
+  std::vector<std::string> allowed(methods.begin(), methods.end());
+  if (std::find(allowed.begin(), allowed.end(), "OPTIONS") == allowed.end()) allowed.emplace_back("OPTIONS");
+
+  Response response;
+  response.status = 204;
+  response.headers.set("Allow", join(allowed, ", "));
+  const bool is_preflight = request.headers.contains("Access-Control-Request-Method");
+  if (is_preflight && !allowed_origin(request).empty()) {
+    response.headers.set("Access-Control-Allow-Methods", join(allowed, ", "));
+    response.headers.set("Access-Control-Allow-Headers", std::string(kAllowHeaders));
+    response.headers.set("Access-Control-Max-Age", std::string(kPreflightMaxAge));
+  }
+  return response;
+}
+
+void decorate(Response& response, const Request& request, std::string_view request_id,
+              const CorsPolicy& cors) {
+  auto& h = response.headers;
+  h.set(std::string(kRequestIdHeader), std::string(request_id));
+  h.set("X-Content-Type-Options", "nosniff");
+  h.set("Referrer-Policy", "no-referrer");
+  h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  h.set("X-Frame-Options", "DENY");
+  h.set("Cache-Control", "no-store");
+  if (!response.body.empty()) {
+    h.set("Content-Type", "application/json");
+  } else {
+    h.erase("Content-Type");
+  }
+  if (const auto origin = cors.allowed_origin(request); !origin.empty()) {
+    h.set("Access-Control-Allow-Origin", std::string(origin));
+    h.set("Vary", "Origin");
+    // Lets browser clients read the id they should quote when reporting a problem.
+    h.set("Access-Control-Expose-Headers", std::string(kRequestIdHeader));
+  }
+}
+
+}  // namespace parley::http

@@ -1,0 +1,347 @@
+// The handlers of the route table: input -> core value types -> one service call -> Reply.
+#include "parley/http/handlers.hpp"
+
+#include <charconv>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+
+#include <boost/json/array.hpp>
+
+#include "parley/http/dto.hpp"
+#include "parley/http/log.hpp"
+
+namespace parley::http {
+
+namespace {
+
+Reply ok(boost::json::value data, unsigned status = 200) {
+  Reply reply;
+  reply.status = status;
+  reply.data = std::move(data);
+  return reply;
+}
+
+Reply no_content() {
+  Reply reply;
+  reply.status = 204;
+  return reply;
+}
+
+template <class T>
+Reply page_reply(const core::Page<T>& page, const core::PageRequest& request) {
+  boost::json::array items;
+  items.reserve(page.items.size());
+  for (const auto& item : page.items)
+    items.emplace_back(to_json(item));
+  Reply reply = ok(std::move(items));
+  reply.meta = page_meta(request, page.total);
+  return reply;
+}
+
+// Routes marked "required" are only dispatched with a principal; this reads it.
+const core::Principal& actor(const HandlerContext& ctx) {
+  return *ctx.principal;
+}
+
+bool sees_email(const HandlerContext& ctx, const core::UserId& id) {
+  return ctx.principal != nullptr && (ctx.principal->is_user(id) || ctx.principal->role == core::Role::admin);
+}
+
+// nullopt when absent; values beyond 64 bits saturate, so core caps or refuses them by its rules.
+core::Result<std::optional<std::int64_t>> query_integer(const Params& query, std::string_view name) {
+  const auto raw = query.find(name);
+  if (!raw) return std::optional<std::int64_t>{};
+  const char* first = raw->data();
+  const char* last = first + raw->size();
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(first, last, value);
+  if (raw->empty() || end != last) return core::Error::invalid(std::string(name), "must be an integer");
+  if (ec == std::errc::result_out_of_range) {
+    value = raw->front() == '-' ? std::numeric_limits<std::int64_t>::min()
+                                : std::numeric_limits<std::int64_t>::max();
+  } else if (ec != std::errc{}) {
+    return core::Error::invalid(std::string(name), "must be an integer");
+  }
+  return std::optional<std::int64_t>{value};
+}
+
+core::Result<core::PageRequest> read_page(const Params& query) {
+  auto page = query_integer(query, "page");
+  auto size = query_integer(query, "size");
+  if (!page || !size) {
+    core::Error error = core::Error::invalid("page", "must be an integer");
+    error.details.clear();
+    if (!page) error.details.insert(page.error().details.begin(), page.error().details.end());
+    if (!size) error.details.insert(size.error().details.begin(), size.error().details.end());
+    return error;
+  }
+  // Core caps an oversized `size` (meta.size then tells the client what it got).
+  return core::PageRequest::make(*page, *size);
+}
+
+template <class IdType>
+core::Result<IdType> path_id(const HandlerContext& ctx, std::string_view name) {
+  return parse_id<IdType>(ctx.path.find(name).value_or(std::string_view{}), name);
+}
+
+}  // namespace
+
+HandlerResult Handlers::healthz(const HandlerContext& /*ctx*/) const {
+  boost::json::object data;
+  data["status"] = "alive";
+  return ok(std::move(data));
+}
+
+HandlerResult Handlers::readyz(const HandlerContext& ctx) const {
+  boost::json::object data;
+  core::Error failure = core::Error::unavailable("not ready");
+  for (const auto& check : readiness_()) {
+    if (check.status) {
+      data[check.name] = "ok";
+    } else {
+      failure.details.emplace(check.name, "unavailable");
+      log_event(LogLevel::warn, "dependency not ready",
+                {{"request_id", ctx.request_id},
+                 {"dependency", check.name},
+                 {"error", check.status.error().message}});
+    }
+  }
+  if (!failure.details.empty()) return failure;
+  return ok(std::move(data));
+}
+
+HandlerResult Handlers::sign_up(const HandlerContext& ctx) const {
+  BodyReader body(*ctx.body);
+  body.allow_only({"email", "username", "password"});
+  auto email = body.parse_as<core::Email>("email", body.required_string("email"));
+  auto username = body.parse_as<core::Username>("username", body.required_string("username"));
+  auto password = body.parse_as<core::Password>("password", body.required_string("password"));
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  auto user =
+      services_.auth.sign_up(core::SignUp{*std::move(email), *std::move(username), *std::move(password)});
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, true), 201);
+}
+
+HandlerResult Handlers::log_in(const HandlerContext& ctx) const {
+  BodyReader body(*ctx.body);
+  body.allow_only({"email", "password"});
+  auto email = body.parse_as<core::Email>("email", body.required_string("email"));
+  auto raw_password = body.required_string("password");
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  // A string that could never be a password cannot match one: same answer as a wrong one.
+  auto password = core::Password::parse(*raw_password);
+  if (!password) return core::Error::unauthorized("invalid email or password");
+  auto session = services_.auth.log_in(*email, *password);
+  if (!session) return std::move(session).error();
+  return ok(to_json(*session));
+}
+
+HandlerResult Handlers::refresh(const HandlerContext& ctx) const {
+  BodyReader body(*ctx.body);
+  body.allow_only({"refresh_token"});
+  auto token = body.required_string("refresh_token");
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  auto session = services_.auth.refresh(*token);
+  if (!session) return std::move(session).error();
+  return ok(to_json(*session));
+}
+
+HandlerResult Handlers::log_out(const HandlerContext& ctx) const {
+  if (auto done = services_.auth.log_out(actor(ctx)); !done) return std::move(done).error();
+  return no_content();
+}
+
+HandlerResult Handlers::get_me(const HandlerContext& ctx) const {
+  auto user = services_.users.get(actor(ctx).user_id);
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, true));
+}
+
+HandlerResult Handlers::get_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto user = services_.users.get(*id);
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, sees_email(ctx, *id)));
+}
+
+HandlerResult Handlers::patch_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  BodyReader body(*ctx.body);
+  body.allow_only({"username", "bio", "password", "current_password"});
+  core::ProfilePatch patch;
+  patch.username = body.parse_as<core::Username>("username", body.optional_string("username"));
+  patch.bio = body.parse_as<core::Bio>("bio", body.optional_string("bio"));
+  patch.password = body.parse_as<core::Password>("password", body.optional_string("password"));
+  if (auto current = body.optional_string("current_password"); current && body.has("password")) {
+    // A value that could never have been a password cannot be the current one.
+    auto parsed = core::Password::parse(*current);
+    if (parsed) {
+      patch.current_password = *std::move(parsed);
+    } else {
+      body.fail("current_password", "is incorrect");
+    }
+  }
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  auto user = services_.users.update(actor(ctx), *id, patch);
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, sees_email(ctx, *id)));
+}
+
+HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
+  core::PostListing listing;
+  if (const auto author = ctx.query.find("author")) {
+    auto author_id = parse_id<core::UserId>(*author, "author");
+    if (!author_id) return std::move(author_id).error();
+    listing.author = *author_id;
+  }
+  auto page = read_page(ctx.query);
+  if (!page) return std::move(page).error();
+  listing.page = *page;
+
+  auto posts = services_.posts.list(ctx.principal, listing);
+  if (!posts) return std::move(posts).error();
+  return page_reply(*posts, listing.page);
+}
+
+HandlerResult Handlers::create_post(const HandlerContext& ctx) const {
+  BodyReader body(*ctx.body);
+  body.allow_only({"title", "body", "is_published"});
+  auto title = body.parse_as<core::PostTitle>("title", body.required_string("title"));
+  auto text = body.parse_as<core::PostBody>("body", body.required_string("body"));
+  auto is_published = body.optional_bool("is_published");
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  core::NewPost draft{*std::move(title), *std::move(text), is_published.value_or(true)};
+  auto post = services_.posts.create(actor(ctx), draft);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post), 201);
+}
+
+HandlerResult Handlers::get_post(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto post = services_.posts.get(ctx.principal, *id);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post));
+}
+
+HandlerResult Handlers::patch_post(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  BodyReader body(*ctx.body);
+  body.allow_only({"title", "body", "is_published"});
+  core::PostPatch patch;
+  patch.title = body.parse_as<core::PostTitle>("title", body.optional_string("title"));
+  patch.body = body.parse_as<core::PostBody>("body", body.optional_string("body"));
+  patch.is_published = body.optional_bool("is_published");
+  if (auto checked = body.finish(); !checked) return checked.error();
+  if (!patch.title && !patch.body && !patch.is_published) {
+    core::Error error;
+    error.code = core::ErrorCode::invalid_input;
+    error.message = "at least one of title, body, is_published is required";
+    return error;
+  }
+
+  auto post = services_.posts.update(actor(ctx), *id, patch);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post));
+}
+
+HandlerResult Handlers::delete_post(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  if (auto done = services_.posts.remove(actor(ctx), *id); !done) return std::move(done).error();
+  return no_content();
+}
+
+HandlerResult Handlers::list_comments(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto page = read_page(ctx.query);
+  if (!page) return std::move(page).error();
+
+  auto comments = services_.comments.list(ctx.principal, *id, *page);
+  if (!comments) return std::move(comments).error();
+  return page_reply(*comments, *page);
+}
+
+HandlerResult Handlers::create_comment(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  BodyReader body(*ctx.body);
+  body.allow_only({"body"});
+  auto text = body.parse_as<core::CommentBody>("body", body.required_string("body"));
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  auto comment = services_.comments.create(actor(ctx), *id, *text);
+  if (!comment) return std::move(comment).error();
+  return ok(to_json(*comment), 201);
+}
+
+HandlerResult Handlers::delete_comment(const HandlerContext& ctx) const {
+  auto post_id = path_id<core::PostId>(ctx, "id");
+  if (!post_id) return std::move(post_id).error();
+  auto comment_id = path_id<core::CommentId>(ctx, "comment_id");
+  if (!comment_id) return std::move(comment_id).error();
+  if (auto done = services_.comments.remove(actor(ctx), *post_id, *comment_id); !done) {
+    return std::move(done).error();
+  }
+  return no_content();
+}
+
+HandlerResult Handlers::block_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto user = services_.admin.block(actor(ctx), *id, core::RequestContext{std::string(ctx.request_id)});
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, true));
+}
+
+HandlerResult Handlers::unblock_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto user = services_.admin.unblock(actor(ctx), *id, core::RequestContext{std::string(ctx.request_id)});
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, true));
+}
+
+HandlerResult Handlers::set_role(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  BodyReader body(*ctx.body);
+  body.allow_only({"role"});
+  auto raw_role = body.required_string("role");
+  std::optional<core::Role> role;
+  if (raw_role) {
+    if (auto parsed = core::parse_role(*raw_role)) {
+      role = *parsed;
+    } else {
+      body.reject("role", parsed.error());
+    }
+  }
+  if (auto checked = body.finish(); !checked) return checked.error();
+
+  auto user =
+      services_.admin.set_role(actor(ctx), *id, *role, core::RequestContext{std::string(ctx.request_id)});
+  if (!user) return std::move(user).error();
+  return ok(to_json(*user, true));
+}
+
+HandlerResult Handlers::list_audit(const HandlerContext& ctx) const {
+  auto page = read_page(ctx.query);
+  if (!page) return std::move(page).error();
+  auto entries = services_.admin.audit_trail(actor(ctx), *page);
+  if (!entries) return std::move(entries).error();
+  return page_reply(*entries, *page);
+}
+
+}  // namespace parley::http

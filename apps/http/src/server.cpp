@@ -1,0 +1,586 @@
+// Boost.Beast HTTP/1.1 server: a listener and one Session per connection on its own strand.
+// The I/O threads only read, parse and write; Api::handle (which blocks on SQLite, scrypt...)
+// runs on a separate worker pool and its response is posted back to the connection's strand.
+// One request is in flight per connection, so pipelined requests are answered in order.
+#include "parley/http/server.hpp"
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+// GCC 12's -Wnull-dereference fires on Asio's own inlined scheduler and strand code (after
+// inlining, so -isystem does not silence it); the code at fault is Boost's, not ours.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#pragma GCC diagnostic pop
+
+#include "parley/http/log.hpp"
+
+namespace parley::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using ErrorCode = boost::system::error_code;
+using Strand = asio::strand<asio::io_context::executor_type>;
+
+constexpr std::size_t kFirstReadBytes = 4096;
+// After refusing a request, read and discard what the client is still sending for a moment,
+// so closing does not reset the connection before it has read our answer.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+bool is_http_error(const ErrorCode& ec) {
+  return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
+}
+
+// Errors that are the normal end of a connection: logged at debug level only.
+bool is_routine(const ErrorCode& ec) {
+  return ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == asio::error::eof ||
+         ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::error::not_connected || ec == asio::error::bad_descriptor;
+}
+
+// The one place socket errors are logged.
+void fail(const ErrorCode& ec, std::string_view what) {
+  const LogLevel level = is_routine(ec) ? LogLevel::debug : LogLevel::warn;
+  log_event(level, "socket error", {{"op", what}, {"error", ec.message()}});
+}
+
+template <class Message>
+Request to_request(Message& message, const std::string& client_ip) {
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.add(std::string(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.client_ip = client_ip;
+  return request;
+}
+
+std::int64_t milliseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+void log_access(const std::string& method, const Response& response, std::int64_t duration_ms,
+                const std::string& client_ip) {
+  boost::json::object fields;
+  fields["request_id"] = response.headers.find("X-Request-ID").value_or("");
+  fields["method"] = method;
+  if (response.route.empty()) {
+    fields["route"] = nullptr;
+  } else {
+    fields["route"] = response.route;
+  }
+  fields["status"] = response.status;
+  fields["duration_ms"] = duration_ms;
+  if (!response.user_id.empty()) fields["user_id"] = response.user_id;
+  fields["client_ip"] = client_ip;
+  fields["bytes_out"] = response.body.size();
+  log_event(LogLevel::info, "request", std::move(fields));
+}
+
+}  // namespace
+
+namespace detail {
+class Session;
+}  // namespace detail
+using detail::Session;
+
+using detail::ServerCore;
+
+class detail::ServerCore {
+ public:
+  ServerCore(ServerConfig config, const Api& api)
+      : config_(std::move(config)),
+        api_(api),
+        control_(asio::make_strand(ioc_)),
+        acceptor_(control_),
+        signals_(control_, SIGINT, SIGTERM),
+        grace_timer_(control_),
+        retry_timer_(control_),
+        workers_(config_.worker_threads) {}
+
+  ~ServerCore() {
+    // run() joins the workers; this covers a Server that never ran or failed to listen.
+    workers_.stop();
+    workers_.join();
+  }
+
+  core::Status run();
+  void stop() {
+    asio::post(control_, [this] { begin_shutdown("stop requested"); });
+  }
+
+  // Used by sessions.
+  [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
+  [[nodiscard]] const Api& api() const noexcept { return api_; }
+  [[nodiscard]] bool stopping() const noexcept { return stopping_.load(); }
+  asio::thread_pool& workers() noexcept { return workers_; }
+  void session_closed(Session* session);
+
+ private:
+  void do_accept();
+  void on_accept(const ErrorCode& ec, tcp::socket socket);
+  void wait_for_signal();
+  void begin_shutdown(std::string_view reason);
+  void finish_if_drained();
+  void force_stop();
+  std::vector<std::shared_ptr<Session>> live_sessions();
+
+  ServerConfig config_;
+  const Api& api_;
+
+  // Declared before ioc_ so they outlive it: sessions still queued in ioc_ unregister on destruction.
+  std::mutex sessions_mutex_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> finished_{false};
+
+  asio::io_context ioc_;
+  Strand control_;  // accepting, signals and shutdown are serialised here
+  tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::steady_timer grace_timer_;
+  asio::steady_timer retry_timer_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  asio::thread_pool workers_;
+};
+
+class detail::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, ServerCore& server) : stream_(std::move(socket)), server_(server) {
+    ErrorCode ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) client_ip_ = remote.address().to_string();
+  }
+  ~Session() { server_.session_closed(this); }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_request(); });
+  }
+
+  // Posted by the server when shutdown begins: idle connections close now, busy ones after
+  // their response (which then says Connection: close).
+  void notify_stopping() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->phase_ == Phase::idle) self->close_now();
+    });
+  }
+  void force_close() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+  }
+
+ private:
+  enum class Phase { idle, reading, processing, writing, closing };
+
+  void read_request() {
+    if (buffer_.size() == 0 && server_.stopping()) {
+      shutdown_and_close();
+      return;
+    }
+    parser_.emplace();
+    parser_->body_limit(server_.config().max_body_bytes);
+    parser_->header_limit(server_.config().max_header_bytes);
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      read_header();
+      return;
+    }
+    // Idle until the first byte: the keep-alive timeout applies between requests, the read
+    // timeout to a brand-new connection that has yet to say anything.
+    phase_ = Phase::idle;
+    stream_.expires_after(served_ == 0 ? server_.config().read_timeout : server_.config().keepalive_timeout);
+    stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                            [self = shared_from_this()](const ErrorCode& ec, std::size_t bytes) {
+                              self->on_first_bytes(ec, bytes);
+                            });
+  }
+
+  void on_first_bytes(const ErrorCode& ec, std::size_t bytes) {
+    if (ec) {
+      if (ec != asio::error::eof) fail(ec, "read");
+      close_now();
+      return;
+    }
+    buffer_.commit(bytes);
+    read_header();
+  }
+
+  void read_header() {
+    phase_ = Phase::reading;
+    started_ = std::chrono::steady_clock::now();
+    stream_.expires_after(server_.config().read_timeout);  // covers the whole request from here
+    bhttp::async_read_header(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](const ErrorCode& ec, std::size_t) { self->on_header(ec); });
+  }
+
+  void on_header(const ErrorCode& ec) {
+    if (ec) {
+      on_read_error(ec);
+      return;
+    }
+    if (parser_->is_done()) {
+      process();
+      return;
+    }
+    // A client that asked before sending its body gets the go-ahead; limits were checked already.
+    const auto expect = parser_->get()[bhttp::field::expect];
+    if (beast::iequals(expect, "100-continue")) {
+      continue_.emplace(bhttp::status::continue_, parser_->get().version());
+      bhttp::async_write(stream_, *continue_, [self = shared_from_this()](const ErrorCode& wec, std::size_t) {
+        if (wec) {
+          fail(wec, "write");
+          self->close_now();
+          return;
+        }
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](const ErrorCode& ec, std::size_t) {
+                        if (ec) {
+                          self->on_read_error(ec);
+                          return;
+                        }
+                        self->process();
+                      });
+  }
+
+  void on_read_error(const ErrorCode& ec) {
+    if (ec == bhttp::error::body_limit) {
+      reject(Rejection::body_too_large);
+    } else if (ec == bhttp::error::header_limit) {
+      reject(Rejection::headers_too_large);
+    } else if (is_http_error(ec) && !is_routine(ec)) {
+      reject(Rejection::malformed_request);
+    } else {
+      fail(ec, "read");
+      close_now();
+    }
+  }
+
+  // Answers a request that could not be read, then closes: the stream is out of sync.
+  void reject(Rejection why) {
+    auto& partial_message = parser_->get();
+    Request partial = to_request(partial_message, client_ip_);
+    partial.body.clear();
+    respond(server_.api().reject(partial, why), partial.method, partial_message.version(), false, true);
+  }
+
+  void process() {
+    phase_ = Phase::processing;
+    auto& message = parser_->get();
+    const unsigned version = message.version();
+    const bool keep_alive = message.keep_alive();
+    Request request = to_request(message, client_ip_);
+    parser_.reset();
+
+    auto strand = stream_.get_executor();
+    asio::post(server_.workers(), [self = shared_from_this(), strand, request = std::move(request), version,
+                                   keep_alive]() mutable {
+      Response response = self->server_.api().handle(request);
+      asio::post(strand, [self, method = std::move(request.method), response = std::move(response), version,
+                          keep_alive]() mutable {
+        self->respond(std::move(response), method, version, keep_alive, false);
+      });
+    });
+  }
+
+  // `refused`: the request could not be read, so after answering, the connection lingers and closes.
+  void respond(Response response, const std::string& method, unsigned version, bool keep_alive,
+               bool refused) {
+    phase_ = Phase::writing;
+    ++served_;
+    close_after_write_ = !keep_alive || server_.stopping();
+    log_access(method, response, milliseconds_since(started_), client_ip_);
+
+    response_ = {};
+    response_.version(version == 10 ? 10 : 11);
+    response_.result(response.status);
+    for (const auto& [name, value] : response.headers.fields())
+      response_.insert(name, value);
+    response_.body() = std::move(response.body);
+    response_.keep_alive(!close_after_write_);
+    // 204 and 304 carry no body and must not announce a length.
+    if (response.status != 204 && response.status != 304) response_.prepare_payload();
+
+    // A client too slow to read its answer is held to the same bound as one too slow to send.
+    stream_.expires_after(server_.config().read_timeout);
+    bhttp::async_write(stream_, response_,
+                       [self = shared_from_this(), refused](const ErrorCode& ec, std::size_t) {
+                         self->on_write(ec, refused);
+                       });
+  }
+
+  void on_write(const ErrorCode& ec, bool refused) {
+    if (ec) {
+      fail(ec, "write");
+      close_now();
+      return;
+    }
+    if (refused) {
+      linger();
+      return;
+    }
+    if (close_after_write_ || server_.stopping()) {
+      shutdown_and_close();
+      return;
+    }
+    read_request();
+  }
+
+  void linger() {
+    phase_ = Phase::closing;
+    ErrorCode ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](const ErrorCode& ec, std::size_t bytes) {
+                              self->drained_ += bytes;
+                              if (ec || self->drained_ > kMaxLingerBytes) {
+                                self->close_now();
+                                return;
+                              }
+                              self->drain();
+                            });
+  }
+
+  void shutdown_and_close() {
+    phase_ = Phase::closing;
+    ErrorCode ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    close_now();
+  }
+
+  void close_now() {
+    phase_ = Phase::closing;
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  ServerCore& server_;
+  std::string client_ip_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  bhttp::response<bhttp::string_body> response_;  // alive until its async_write completes
+  std::array<char, 16 * 1024> drain_buffer_{};
+  std::size_t drained_ = 0;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::size_t served_ = 0;
+  Phase phase_ = Phase::idle;
+  bool close_after_write_ = false;
+};
+
+core::Status ServerCore::run() {
+  ErrorCode ec;
+  const auto address = asio::ip::make_address(config_.address, ec);
+  if (ec) return core::Error::invalid("address", "not an IP address: " + config_.address);
+  const tcp::endpoint endpoint(address, config_.port);
+  const std::string where = config_.address + ":" + std::to_string(config_.port);
+
+  if (acceptor_.open(endpoint.protocol(), ec); ec) {
+    return core::Error::unavailable("cannot open socket for " + where + ": " + ec.message());
+  }
+  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+    return core::Error::unavailable("cannot set SO_REUSEADDR on " + where + ": " + ec.message());
+  }
+  if (acceptor_.bind(endpoint, ec); ec)
+    return core::Error::unavailable("cannot bind " + where + ": " + ec.message());
+  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) {
+    return core::Error::unavailable("cannot listen on " + where + ": " + ec.message());
+  }
+  const auto bound = acceptor_.local_endpoint(ec);
+  log_event(LogLevel::info, "listening",
+            {{"address", bound.address().to_string()},
+             {"port", bound.port()},
+             {"io_threads", config_.io_threads},
+             {"worker_threads", config_.worker_threads}});
+
+  work_.emplace(ioc_.get_executor());
+  wait_for_signal();
+  asio::post(control_, [this] { do_accept(); });
+
+  const auto run_loop = [this] {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        log_event(LogLevel::error, "unexpected exception on an I/O thread", {{"error", e.what()}});
+      }
+    }
+  };
+  std::vector<std::thread> extra_threads;
+  for (unsigned i = 1; i < config_.io_threads; ++i)
+    extra_threads.emplace_back(run_loop);
+  run_loop();
+  for (auto& thread : extra_threads)
+    thread.join();
+
+  finished_ = true;
+  workers_.join();
+  log_event(LogLevel::info, "stopped");
+  return {};
+}
+
+void ServerCore::do_accept() {
+  acceptor_.async_accept(asio::make_strand(ioc_), [this](const ErrorCode& ec, tcp::socket socket) {
+    on_accept(ec, std::move(socket));
+  });
+}
+
+void ServerCore::on_accept(const ErrorCode& ec, tcp::socket socket) {
+  if (stopping_ || !acceptor_.is_open()) return;
+  if (ec) {
+    // Out of descriptors and the like: back off briefly instead of spinning.
+    fail(ec, "accept");
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([this](const ErrorCode& timer_ec) {
+      if (!timer_ec && !stopping_) do_accept();
+    });
+    return;
+  }
+  auto session = std::make_shared<Session>(std::move(socket), *this);
+  {
+    const std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(session.get(), session);
+  }
+  session->start();
+  do_accept();
+}
+
+void ServerCore::wait_for_signal() {
+  signals_.async_wait([this](const ErrorCode& ec, int signal_number) {
+    if (ec) return;
+    if (stopping_) {
+      log_event(LogLevel::warn, "second signal: stopping now", {{"signal", signal_number}});
+      force_stop();
+      return;
+    }
+    // Re-arm first: begin_shutdown may finish at once, and that cancels the wait it finds.
+    wait_for_signal();
+    begin_shutdown(signal_number == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+}
+
+std::vector<std::shared_ptr<Session>> ServerCore::live_sessions() {
+  std::vector<std::shared_ptr<Session>> live;
+  const std::lock_guard lock(sessions_mutex_);
+  for (const auto& [raw, weak] : sessions_) {
+    if (auto session = weak.lock()) live.push_back(std::move(session));
+  }
+  return live;
+}
+
+void ServerCore::begin_shutdown(std::string_view reason) {
+  if (stopping_.exchange(true)) return;
+  const auto live = live_sessions();
+  log_event(LogLevel::info, "shutting down",
+            {{"reason", reason},
+             {"open_connections", live.size()},
+             {"grace_seconds", config_.shutdown_grace.count()}});
+  ErrorCode ignored;
+  acceptor_.close(ignored);
+  retry_timer_.cancel();
+  grace_timer_.expires_after(config_.shutdown_grace);
+  grace_timer_.async_wait([this](const ErrorCode& ec) {
+    if (!ec) force_stop();
+  });
+  for (const auto& session : live)
+    session->notify_stopping();
+  finish_if_drained();
+}
+
+void ServerCore::finish_if_drained() {
+  if (!stopping_ || finished_) return;
+  {
+    const std::lock_guard lock(sessions_mutex_);
+    if (!sessions_.empty()) return;
+  }
+  grace_timer_.cancel();
+  signals_.cancel();
+  work_.reset();  // nothing left to do: every I/O thread's run() returns
+}
+
+void ServerCore::force_stop() {
+  const auto live = live_sessions();
+  log_event(LogLevel::warn, "shutdown grace period over, closing connections",
+            {{"open_connections", live.size()}});
+  for (const auto& session : live)
+    session->force_close();
+  // Requests still running on workers finish there; run() joins them before returning.
+  workers_.stop();
+  ioc_.stop();
+}
+
+void ServerCore::session_closed(Session* session) {
+  bool drained = false;
+  {
+    const std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(session);
+    drained = sessions_.empty() && stopping_;
+  }
+  if (drained && !finished_) asio::post(control_, [this] { finish_if_drained(); });
+}
+
+Server::Server(ServerConfig config, const Api& api)
+    : core_(std::make_unique<ServerCore>(std::move(config), api)) {}
+
+Server::~Server() = default;
+
+core::Status Server::run() {
+  return core_->run();
+}
+
+void Server::stop() {
+  core_->stop();
+}
+
+}  // namespace parley::http

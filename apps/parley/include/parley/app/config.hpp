@@ -1,0 +1,44 @@
+// The typed configuration of the `parley` executable, read once from PARLEY_* variables.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/core/result.hpp"
+#include "parley/core/services/auth_service.hpp"
+#include "parley/http/log.hpp"
+#include "parley/http/server.hpp"
+
+namespace parley::app {
+
+struct Config {
+  http::ServerConfig server;  // PARLEY_LISTEN, *_THREADS, MAX_*_BYTES, *_TIMEOUT_SECONDS, ...
+  std::filesystem::path data_dir = "./var";
+  std::optional<std::string> jwt_secret;  // PARLEY_JWT_SECRET; never logged
+  std::optional<std::filesystem::path> jwt_secret_file;
+  core::AuthConfig auth;  // issuer, audience, token lifetimes
+  http::LogLevel log_level = http::LogLevel::info;
+  std::vector<std::string> cors_origins;
+  std::uint8_t scrypt_log2n = 15;
+  std::size_t db_pool_size = 4;
+  bool migrate_on_start = true;
+};
+
+// Name -> value of the process environment's PARLEY_* variables.
+using Environment = std::map<std::string, std::string, std::less<>>;
+
+[[nodiscard]] Environment read_environment();
+
+// Every problem at once: invalid_input whose details map each variable at fault to the
+// reason (unknown variable, malformed or out-of-range value). Never reads the environment.
+[[nodiscard]] core::Result<Config> parse_config(const Environment& env);
+
+// "PARLEY_X: reason" lines for a parse_config error.
+[[nodiscard]] std::string describe_config_error(const core::Error& error);
+
+}  // namespace parley::app

@@ -1,0 +1,256 @@
+// Reads and validates PARLEY_* variables into Config; unknown names and bad values are errors.
+#include "parley/app/config.hpp"
+
+#include <algorithm>
+#include <arpa/inet.h>
+#include <array>
+#include <charconv>
+#include <cstring>
+#include <limits>
+#include <string_view>
+#include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ and clang++ define)
+
+namespace parley::app {
+
+namespace {
+
+constexpr std::string_view kPrefix = "PARLEY_";
+
+constexpr std::array kKnownVariables = {
+    "PARLEY_LISTEN",
+    "PARLEY_DATA_DIR",
+    "PARLEY_JWT_SECRET",
+    "PARLEY_JWT_SECRET_FILE",
+    "PARLEY_JWT_ISSUER",
+    "PARLEY_JWT_AUDIENCE",
+    "PARLEY_ACCESS_TOKEN_TTL_SECONDS",
+    "PARLEY_REFRESH_TOKEN_TTL_SECONDS",
+    "PARLEY_IO_THREADS",
+    "PARLEY_WORKER_THREADS",
+    "PARLEY_LOG_LEVEL",
+    "PARLEY_MAX_BODY_BYTES",
+    "PARLEY_MAX_HEADER_BYTES",
+    "PARLEY_READ_TIMEOUT_SECONDS",
+    "PARLEY_KEEPALIVE_TIMEOUT_SECONDS",
+    "PARLEY_SHUTDOWN_GRACE_SECONDS",
+    "PARLEY_CORS_ORIGINS",
+    "PARLEY_SCRYPT_LOG2N",
+    "PARLEY_DB_POOL_SIZE",
+    "PARLEY_MIGRATE_ON_START",
+};
+
+constexpr std::size_t kMinSecretBytes = 32;
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+bool is_ip_address(const std::string& text) {
+  std::array<unsigned char, 16> buffer{};
+  return inet_pton(AF_INET, text.c_str(), buffer.data()) == 1 ||
+         inet_pton(AF_INET6, text.c_str(), buffer.data()) == 1;
+}
+
+class Reader {
+ public:
+  explicit Reader(const Environment& env) : env_(env) {}
+
+  [[nodiscard]] std::optional<std::string_view> raw(std::string_view name) const {
+    const auto it = env_.find(name);
+    if (it == env_.end()) return std::nullopt;
+    return std::string_view(it->second);
+  }
+
+  // An integer in [min, max]; the default when the variable is absent.
+  template <class T>
+  T integer(std::string_view name, T fallback, std::int64_t min, std::int64_t max) {
+    const auto text = raw(name);
+    if (!text) return fallback;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (text->empty() || ec != std::errc{} || end != text->data() + text->size() || value < min ||
+        value > max) {
+      fail(name, "must be an integer between " + std::to_string(min) + " and " + std::to_string(max));
+      return fallback;
+    }
+    return static_cast<T>(value);
+  }
+
+  std::chrono::seconds seconds(std::string_view name, std::chrono::seconds fallback, std::int64_t min,
+                               std::int64_t max) {
+    return std::chrono::seconds(integer<std::int64_t>(name, fallback.count(), min, max));
+  }
+
+  std::string text(std::string_view name, std::string fallback) {
+    const auto value = raw(name);
+    if (!value) return fallback;
+    if (value->empty()) {
+      fail(name, "must not be empty");
+      return fallback;
+    }
+    return std::string(*value);
+  }
+
+  void fail(std::string_view name, std::string reason) {
+    errors_.try_emplace(std::string(name), std::move(reason));
+  }
+  [[nodiscard]] const std::map<std::string, std::string, std::less<>>& errors() const { return errors_; }
+
+ private:
+  const Environment& env_;
+  std::map<std::string, std::string, std::less<>> errors_;
+};
+
+void parse_listen(Reader& reader, http::ServerConfig& server) {
+  constexpr std::string_view kName = "PARLEY_LISTEN";
+  const auto value = reader.raw(kName);
+  if (!value) return;
+  const std::string_view text = *value;
+  const auto colon = text.rfind(':');
+  std::string host(text.substr(0, colon == std::string_view::npos ? 0 : colon));
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";  // the server binds numeric addresses only
+  const std::string_view port_text =
+      colon == std::string_view::npos ? std::string_view{} : text.substr(colon + 1);
+  unsigned port = 0;
+  const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (colon == std::string_view::npos || !is_ip_address(host) || port_text.empty() || ec != std::errc{} ||
+      end != port_text.data() + port_text.size() || port > 65535) {
+    reader.fail(
+        kName,
+        "must be <ip>:<port> (e.g. 127.0.0.1:8080, [::1]:8080, localhost:8080; port 0 picks a free port)");
+    return;
+  }
+  server.address = host;
+  server.port = static_cast<std::uint16_t>(port);
+}
+
+void parse_cors(Reader& reader, std::vector<std::string>& origins) {
+  constexpr std::string_view kName = "PARLEY_CORS_ORIGINS";
+  const auto value = reader.raw(kName);
+  if (!value) return;
+  std::string_view rest = *value;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string_view origin = trim(rest.substr(0, comma));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    if (origin.empty()) continue;
+    const auto scheme_end = origin.find("://");
+    const bool has_scheme = origin.starts_with("http://") || origin.starts_with("https://");
+    const std::string_view host = has_scheme ? origin.substr(scheme_end + 3) : std::string_view{};
+    if (host.empty() || host.find_first_of("/ *") != std::string_view::npos) {
+      reader.fail(
+          kName,
+          "must be a comma-separated list of origins like https://app.example.com (no \"*\", no path)");
+      return;
+    }
+    origins.emplace_back(origin);
+  }
+}
+
+}  // namespace
+
+Environment read_environment() {
+  Environment env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (!text.starts_with(kPrefix)) continue;
+    const auto eq = text.find('=');
+    if (eq == std::string_view::npos) continue;
+    env.emplace(std::string(text.substr(0, eq)), std::string(text.substr(eq + 1)));
+  }
+  return env;
+}
+
+core::Result<Config> parse_config(const Environment& env) {
+  Reader reader(env);
+  Config config;
+
+  for (const auto& [name, value] : env) {
+    if (!std::string_view(name).starts_with(kPrefix)) continue;
+    if (std::find(kKnownVariables.begin(), kKnownVariables.end(), std::string_view(name)) ==
+        kKnownVariables.end()) {
+      reader.fail(name, "unknown variable");
+    }
+  }
+
+  auto& server = config.server;
+  parse_listen(reader, server);
+  config.data_dir = reader.text("PARLEY_DATA_DIR", config.data_dir.string());
+
+  if (const auto secret = reader.raw("PARLEY_JWT_SECRET")) {
+    if (secret->size() < kMinSecretBytes) {
+      reader.fail("PARLEY_JWT_SECRET", "must be at least 32 bytes");
+    } else {
+      config.jwt_secret = std::string(*secret);
+    }
+  }
+  if (reader.raw("PARLEY_JWT_SECRET_FILE")) {
+    config.jwt_secret_file = reader.text("PARLEY_JWT_SECRET_FILE", {});
+    if (config.jwt_secret_file->empty()) config.jwt_secret_file.reset();
+    if (reader.raw("PARLEY_JWT_SECRET")) {
+      reader.fail("PARLEY_JWT_SECRET_FILE",
+                  "set either PARLEY_JWT_SECRET or PARLEY_JWT_SECRET_FILE, not both");
+    }
+  }
+  config.auth.issuer = reader.text("PARLEY_JWT_ISSUER", config.auth.issuer);
+  config.auth.audience = reader.text("PARLEY_JWT_AUDIENCE", config.auth.audience);
+  config.auth.access_ttl =
+      reader.seconds("PARLEY_ACCESS_TOKEN_TTL_SECONDS", config.auth.access_ttl, 1, 86'400);
+  config.auth.refresh_ttl =
+      reader.seconds("PARLEY_REFRESH_TOKEN_TTL_SECONDS", config.auth.refresh_ttl, 60, 366LL * 86'400);
+
+  server.io_threads = reader.integer<unsigned>("PARLEY_IO_THREADS", server.io_threads, 1, 256);
+  server.worker_threads = reader.integer<unsigned>("PARLEY_WORKER_THREADS", server.worker_threads, 1, 1024);
+  server.max_body_bytes =
+      reader.integer<std::uint64_t>("PARLEY_MAX_BODY_BYTES", server.max_body_bytes, 1, 1LL << 30);
+  server.max_header_bytes =
+      reader.integer<std::uint32_t>("PARLEY_MAX_HEADER_BYTES", server.max_header_bytes, 1024, 1 << 20);
+  server.read_timeout = reader.seconds("PARLEY_READ_TIMEOUT_SECONDS", server.read_timeout, 1, 3600);
+  server.keepalive_timeout =
+      reader.seconds("PARLEY_KEEPALIVE_TIMEOUT_SECONDS", server.keepalive_timeout, 1, 3600);
+  server.shutdown_grace = reader.seconds("PARLEY_SHUTDOWN_GRACE_SECONDS", server.shutdown_grace, 0, 3600);
+
+  if (const auto level = reader.raw("PARLEY_LOG_LEVEL")) {
+    if (const auto parsed = http::parse_log_level(*level)) {
+      config.log_level = *parsed;
+    } else {
+      reader.fail("PARLEY_LOG_LEVEL", "must be one of trace, debug, info, warn, error, off");
+    }
+  }
+  parse_cors(reader, config.cors_origins);
+  config.scrypt_log2n = reader.integer<std::uint8_t>("PARLEY_SCRYPT_LOG2N", config.scrypt_log2n, 10, 22);
+  config.db_pool_size = reader.integer<std::size_t>("PARLEY_DB_POOL_SIZE", config.db_pool_size, 1, 64);
+  if (const auto migrate = reader.raw("PARLEY_MIGRATE_ON_START")) {
+    if (*migrate == "true") {
+      config.migrate_on_start = true;
+    } else if (*migrate == "false") {
+      config.migrate_on_start = false;
+    } else {
+      reader.fail("PARLEY_MIGRATE_ON_START", "must be true or false");
+    }
+  }
+
+  if (reader.errors().empty()) return config;
+  core::Error error;
+  error.code = core::ErrorCode::invalid_input;
+  error.message = "invalid configuration";
+  for (const auto& [name, reason] : reader.errors())
+    error.details.emplace(name, reason);
+  return error;
+}
+
+std::string describe_config_error(const core::Error& error) {
+  std::string out;
+  for (const auto& [name, reason] : error.details) {
+    if (!out.empty()) out.push_back('\n');
+    out.append(name).append(": ").append(reason);
+  }
+  return out.empty() ? error.message : out;
+}
+
+}  // namespace parley::app
