@@ -23,7 +23,7 @@ std::string_view to_string(ErrorCode code) noexcept;
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
-  // field -> reason, e.g. {"email": "already taken"}; empty when no field is at fault.
+  // field -> reason, e.g. {"email": "is already taken"}; empty when no field is at fault.
   std::map<std::string, std::string, std::less<>> details;
 
   static Error invalid(std::string field, std::string reason);
