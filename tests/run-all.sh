@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README; .ci/run calls it): installs what is missing, then
-#   1. checks formatting,
+#   1. checks formatting and lints the OpenAPI spec,
 #   2. builds core/ alone (standard library + test libraries only) with coverage, runs its
 #      tests and prints line coverage of core/ (fails under 80 %), then clang-tidy on core/,
 #   3. builds everything with -Werror and runs every test (unit, contract, e2e),
@@ -19,6 +19,12 @@ bash deploy/scripts/install-deps.sh test
 step "format (clang-format --dry-run)"
 mapfile -t cxx_files < <(git ls-files '*.hpp' '*.cpp' 2>/dev/null || find core adapters apps tests -name '*.[ch]pp')
 clang-format --dry-run --Werror "${cxx_files[@]}"
+
+step "OpenAPI lint (redocly)"
+# Pinned 1.x: it runs on Debian 12's own nodejs 18; installed once into build/tools.
+redocly=build/tools/node_modules/.bin/redocly
+[[ -x $redocly ]] || npm install --silent --no-audit --no-fund --prefix build/tools @redocly/cli@1.34.5
+"$redocly" lint api-spec/openapi.yaml
 
 step "core alone, with coverage"
 cmake -S . -B build/core -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARLEY_CORE_ONLY=ON \
@@ -42,4 +48,5 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DPARLEY_SANITIZE=ON 
   -DPARLEY_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build build/asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  LSAN_OPTIONS=suppressions=$root/tests/sanitizers/lsan.supp \
   ctest --test-dir build/asan --output-on-failure --no-tests=error

@@ -12,7 +12,8 @@ packages=(
 )
 case "$mode" in
   run) ;;
-  test) packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl nodejs npm) ;;
+  test) packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl nodejs npm
+                  postgresql-15 postgresql-client-15 redis-server redis-tools) ;;
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
 esac
 
