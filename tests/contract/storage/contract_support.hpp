@@ -46,6 +46,22 @@
 #include "parley/sqlite/sqlite_user_repository.hpp"
 #endif
 
+#ifdef PARLEY_CONTRACT_POSTGRES
+#include "parley/postgres/database.hpp"
+#include "parley/postgres/postgres_audit_log.hpp"
+#include "parley/postgres/postgres_comment_repository.hpp"
+#include "parley/postgres/postgres_post_repository.hpp"
+#include "parley/postgres/postgres_token_store.hpp"
+#include "parley/postgres/postgres_user_repository.hpp"
+struct pg_conn;  // libpq's PGconn
+#endif
+
+#ifdef PARLEY_CONTRACT_REDIS
+#include "parley/redis/client.hpp"
+#include "parley/redis/redis_cache.hpp"
+#include "parley/redis/redis_token_store.hpp"
+#endif
+
 namespace parley::contract {
 
 // ---- sample data -------------------------------------------------------------------------
@@ -241,6 +257,112 @@ class SqliteTokens {
 };
 #endif
 
+#ifdef PARLEY_CONTRACT_POSTGRES
+// The throwaway server of tests/services/postgres.sh, started by the ctest fixture
+// storage/postgres-start: its conninfo is read from the file named by
+// PARLEY_TEST_POSTGRES_CONNINFO_FILE, and the test fails (never skips) when there is none.
+std::string postgres_test_conninfo();
+
+// A plain libpq connection: another client, as far as the adapter can tell.
+class PostgresClient {
+ public:
+  explicit PostgresClient(const std::string& conninfo);
+  ~PostgresClient();
+  PostgresClient(const PostgresClient&) = delete;
+  PostgresClient& operator=(const PostgresClient&) = delete;
+
+  // Runs one statement with $1, $2... bound to `params`; the first column of each row.
+  // Fails the test when the statement fails.
+  std::vector<std::string> query(const std::string& sql, const std::vector<std::string>& params = {});
+  // The SQLSTATE a statement fails with; empty when it succeeds.
+  std::string failure_state(const std::string& sql, const std::vector<std::string>& params = {});
+
+ private:
+  pg_conn* connection_ = nullptr;
+};
+
+// A schema of its own on the test server, dropped with everything in it: every test case
+// starts from an empty database, and cases run in parallel on one server.
+class PostgresSchema {
+ public:
+  PostgresSchema();
+  ~PostgresSchema();
+  PostgresSchema(const PostgresSchema&) = delete;
+  PostgresSchema& operator=(const PostgresSchema&) = delete;
+
+  [[nodiscard]] const std::string& name() const noexcept { return name_; }
+  // The server's conninfo with this schema alone in search_path.
+  [[nodiscard]] const std::string& conninfo() const noexcept { return conninfo_; }
+
+ private:
+  std::string server_;
+  std::string name_;
+  std::string conninfo_;
+};
+
+std::unique_ptr<postgres::Database> open_postgres(const std::string& conninfo, bool migrate = true,
+                                                  std::size_t pool_size = 4);
+
+class PostgresStorage {
+ public:
+  core::UserRepository& users() { return users_; }
+  core::PostRepository& posts() { return posts_; }
+  core::CommentRepository& comments() { return comments_; }
+  core::AuditLog& audit() { return audit_; }
+
+ private:
+  PostgresSchema schema_;
+  std::unique_ptr<postgres::Database> database_ = open_postgres(schema_.conninfo());
+  postgres::PostgresUserRepository users_{*database_};
+  postgres::PostgresPostRepository posts_{*database_};
+  postgres::PostgresCommentRepository comments_{*database_};
+  postgres::PostgresAuditLog audit_{*database_};
+};
+
+class PostgresTokens {
+ public:
+  core::TokenStore& tokens() { return tokens_; }
+  testing::FakeClock& clock() { return clock_; }
+
+ private:
+  PostgresSchema schema_;
+  testing::FakeClock clock_;
+  std::unique_ptr<postgres::Database> database_ = open_postgres(schema_.conninfo());
+  postgres::PostgresTokenStore tokens_{*database_, clock_};
+};
+#endif
+
+#ifdef PARLEY_CONTRACT_REDIS
+// The throwaway server of tests/services/redis.sh, started by the ctest fixture
+// storage/redis-start: its URL is read from the file named by PARLEY_TEST_REDIS_URL_FILE, and
+// the test fails (never skips) when there is none. Each call gives a key prefix of its own, so
+// every test case starts clean and cases can run in parallel on one server.
+redis::RedisConfig redis_test_config();
+std::unique_ptr<redis::Client> open_redis(const redis::RedisConfig& config);
+
+class RedisTokens {
+ public:
+  core::TokenStore& tokens() { return tokens_; }
+  testing::FakeClock& clock() { return clock_; }
+
+ private:
+  testing::FakeClock clock_;
+  std::unique_ptr<redis::Client> client_ = open_redis(redis_test_config());
+  redis::RedisTokenStore tokens_{*client_, clock_};
+};
+
+class RedisCacheFixture {
+ public:
+  core::Cache& cache() { return cache_; }
+  testing::FakeClock& clock() { return clock_; }
+
+ private:
+  testing::FakeClock clock_;
+  std::unique_ptr<redis::Client> client_ = open_redis(redis_test_config());
+  redis::RedisCache cache_{*client_, clock_};
+};
+#endif
+
 }  // namespace parley::contract
 
 namespace Catch {
@@ -258,13 +380,32 @@ struct StringMaker<parley::core::ErrorCode> {
 };
 }  // namespace Catch
 
+// Redis joins the suites of the two ports it implements; these are empty without it.
+#ifdef PARLEY_CONTRACT_REDIS
+#define PARLEY_REDIS_TOKEN_STORE_FIXTURES , RedisTokens
+#define PARLEY_REDIS_CACHE_FIXTURES , RedisCacheFixture
+#else
+#define PARLEY_REDIS_TOKEN_STORE_FIXTURES
+#define PARLEY_REDIS_CACHE_FIXTURES
+#endif
+
+// PostgreSQL joins the storage and token suites; these are empty without it.
+#ifdef PARLEY_CONTRACT_POSTGRES
+#define PARLEY_POSTGRES_STORAGE_FIXTURES , PostgresStorage
+#define PARLEY_POSTGRES_TOKEN_STORE_FIXTURES , PostgresTokens
+#else
+#define PARLEY_POSTGRES_STORAGE_FIXTURES
+#define PARLEY_POSTGRES_TOKEN_STORE_FIXTURES
+#endif
+
 // The adapters each suite runs against. Unqualified so test names read "... - SqliteStorage":
 // the suites bring parley::contract into scope.
 #ifdef PARLEY_CONTRACT_SQLITE
-#define PARLEY_STORAGE_FIXTURES MemoryStorage, SqliteStorage
-#define PARLEY_TOKEN_STORE_FIXTURES MemoryTokens, SqliteTokens
+#define PARLEY_STORAGE_FIXTURES MemoryStorage, SqliteStorage PARLEY_POSTGRES_STORAGE_FIXTURES
+#define PARLEY_TOKEN_STORE_FIXTURES \
+  MemoryTokens, SqliteTokens PARLEY_POSTGRES_TOKEN_STORE_FIXTURES PARLEY_REDIS_TOKEN_STORE_FIXTURES
 #else
 #define PARLEY_STORAGE_FIXTURES MemoryStorage
-#define PARLEY_TOKEN_STORE_FIXTURES MemoryTokens
+#define PARLEY_TOKEN_STORE_FIXTURES MemoryTokens PARLEY_REDIS_TOKEN_STORE_FIXTURES
 #endif
-#define PARLEY_CACHE_FIXTURES MemoryCacheFixture
+#define PARLEY_CACHE_FIXTURES MemoryCacheFixture PARLEY_REDIS_CACHE_FIXTURES

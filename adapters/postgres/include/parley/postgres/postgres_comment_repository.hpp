@@ -1,0 +1,23 @@
+// CommentRepository over PostgreSQL.
+#pragma once
+
+#include "parley/core/ports/comment_repository.hpp"
+#include "parley/postgres/database.hpp"
+
+namespace parley::postgres {
+
+class PostgresCommentRepository final : public core::CommentRepository {
+ public:
+  explicit PostgresCommentRepository(Database& database) : database_(database) {}
+
+  core::Status create(const core::Comment& comment) override;
+  core::Result<core::Comment> find_by_id(const core::CommentId& id) override;
+  core::Status remove(const core::CommentId& id) override;
+  core::Result<core::Page<core::Comment>> list_for_post(const core::PostId& post_id,
+                                                        const core::PageRequest& page) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace parley::postgres

@@ -1,0 +1,23 @@
+// PostRepository over PostgreSQL.
+#pragma once
+
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/postgres/database.hpp"
+
+namespace parley::postgres {
+
+class PostgresPostRepository final : public core::PostRepository {
+ public:
+  explicit PostgresPostRepository(Database& database) : database_(database) {}
+
+  core::Status create(const core::Post& post) override;
+  core::Result<core::Post> find_by_id(const core::PostId& id) override;
+  core::Status update(const core::Post& post) override;
+  core::Status remove(const core::PostId& id) override;
+  core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace parley::postgres

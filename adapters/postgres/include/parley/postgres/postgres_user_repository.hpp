@@ -1,0 +1,24 @@
+// UserRepository over PostgreSQL.
+#pragma once
+
+#include "parley/core/ports/user_repository.hpp"
+#include "parley/postgres/database.hpp"
+
+namespace parley::postgres {
+
+class PostgresUserRepository final : public core::UserRepository {
+ public:
+  explicit PostgresUserRepository(Database& database) : database_(database) {}
+
+  core::Status create(const core::User& user) override;
+  core::Result<core::User> find_by_id(const core::UserId& id) override;
+  core::Result<core::User> find_by_email(const core::Email& email) override;
+  core::Result<core::User> find_by_username(const core::Username& username) override;
+  core::Status update(const core::User& user) override;
+  core::Status ping() override;
+
+ private:
+  Database& database_;
+};
+
+}  // namespace parley::postgres

@@ -1,0 +1,119 @@
+// UserRepository over PostgreSQL: emails stored lowercased, unique on lower(email) and
+// lower(username).
+#include "parley/postgres/postgres_user_repository.hpp"
+
+#include <string>
+
+#include "parley/core/domain/role.hpp"
+#include "parley/core/domain/text.hpp"
+
+#include "detail/support.hpp"
+
+namespace parley::postgres {
+namespace {
+
+constexpr const char* kInsertUser =
+    "INSERT INTO users (id, email, username, bio, role, blocked, password_hash, created_at, updated_at) "
+    "VALUES (:id, :email, :username, :bio, :role, :blocked, :password_hash, :created_at, :updated_at)";
+constexpr const char* kSelectUserById =
+    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "epoch_millis(updated_at) FROM users WHERE id = :key";
+// The same expressions as users_email_key and users_username_key, so lookups use those indexes.
+constexpr const char* kSelectUserByEmail =
+    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "epoch_millis(updated_at) FROM users WHERE lower(email) = lower(:key)";
+constexpr const char* kSelectUserByUsername =
+    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "epoch_millis(updated_at) FROM users WHERE lower(username) = lower(:key)";
+constexpr const char* kUpdateUser =
+    "UPDATE users SET email = :email, username = :username, bio = :bio, role = :role, blocked = :blocked, "
+    "password_hash = :password_hash, updated_at = :updated_at WHERE id = :id";
+constexpr const char* kSelectOne = "SELECT 1";
+
+// The columns of the SELECTs above, in order.
+core::Result<core::User> read_user(const detail::PreparedStatement& row) {
+  auto id = detail::parse_stored_id<core::UserId>(row.text(0));
+  if (!id) return std::move(id).error();
+  auto role = core::parse_role(row.text(4));
+  if (!role) return core::Error::internal("postgres: stored role is unknown");
+  return core::User{.id = *id,
+                    .email = core::Email::from_storage(row.text(1)),
+                    .username = core::Username::from_storage(row.text(2)),
+                    .bio = core::Bio::from_storage(row.text(3)),
+                    .role = *role,
+                    .blocked = row.boolean(5),
+                    .password_hash = row.text(6),
+                    .created_at = detail::from_millis(row.int64(7)),
+                    .updated_at = detail::from_millis(row.int64(8))};
+}
+
+core::Result<core::User> find_one(detail::Connection& connection, const char* query, std::string key) {
+  auto& statement = connection.prepared(query);
+  statement.execute({{"key", std::move(key)}});
+  if (!statement.next()) return core::Error::not_found("user not found");
+  return read_user(statement);
+}
+
+}  // namespace
+
+core::Status PostgresUserRepository::create(const core::User& user) {
+  return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
+    connection.prepared(kInsertUser)
+        .execute({{"id", user.id.to_string()},
+                  {"email", core::ascii_lower(user.email.str())},
+                  {"username", user.username.str()},
+                  {"bio", user.bio.str()},
+                  {"role", std::string(core::to_string(user.role))},
+                  {"blocked", detail::to_param(user.blocked)},
+                  {"password_hash", user.password_hash},
+                  {"created_at", detail::to_param(user.created_at)},
+                  {"updated_at", detail::to_param(user.updated_at)}});
+    return {};
+  });
+}
+
+core::Result<core::User> PostgresUserRepository::find_by_id(const core::UserId& id) {
+  return detail::run(database_, detail::Access::read, [&](detail::Connection& connection) {
+    return find_one(connection, kSelectUserById, id.to_string());
+  });
+}
+
+core::Result<core::User> PostgresUserRepository::find_by_email(const core::Email& email) {
+  return detail::run(database_, detail::Access::read, [&](detail::Connection& connection) {
+    return find_one(connection, kSelectUserByEmail, core::ascii_lower(email.str()));
+  });
+}
+
+core::Result<core::User> PostgresUserRepository::find_by_username(const core::Username& username) {
+  return detail::run(database_, detail::Access::read, [&](detail::Connection& connection) {
+    return find_one(connection, kSelectUserByUsername, username.str());
+  });
+}
+
+core::Status PostgresUserRepository::update(const core::User& user) {
+  return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
+    auto& statement = connection.prepared(kUpdateUser);
+    statement.execute({{"email", core::ascii_lower(user.email.str())},
+                       {"username", user.username.str()},
+                       {"bio", user.bio.str()},
+                       {"role", std::string(core::to_string(user.role))},
+                       {"blocked", detail::to_param(user.blocked)},
+                       {"password_hash", user.password_hash},
+                       {"updated_at", detail::to_param(user.updated_at)},
+                       {"id", user.id.to_string()}});
+    if (statement.affected_rows() == 0) return core::Error::not_found("user not found");
+    return {};
+  });
+}
+
+core::Status PostgresUserRepository::ping() {
+  return detail::run(database_, detail::Access::read, [&](detail::Connection& connection) -> core::Status {
+    auto& statement = connection.prepared(kSelectOne);
+    statement.execute({});
+    if (!statement.next() || statement.int64(0) != 1)
+      return core::Error::unavailable("postgres: ping returned no row");
+    return {};
+  });
+}
+
+}  // namespace parley::postgres

@@ -1,0 +1,334 @@
+// The connection pool and every hiredis call: the one file of the adapter that includes hiredis.
+#include "parley/redis/client.hpp"
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <ctime>
+#include <exception>
+#include <mutex>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/time.h>
+#include <utility>
+
+#include <hiredis/hiredis.h>
+
+namespace parley::redis {
+namespace {
+
+constexpr int kMaxPort = 65535;
+
+struct ContextDeleter {
+  void operator()(redisContext* context) const noexcept { redisFree(context); }
+};
+using ContextPtr = std::unique_ptr<redisContext, ContextDeleter>;
+
+struct ReplyDeleter {
+  void operator()(redisReply* reply) const noexcept { freeReplyObject(reply); }
+};
+using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
+
+timeval to_timeval(std::chrono::milliseconds duration) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(duration.count() / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((duration.count() % 1000) * 1000);
+  return tv;
+}
+
+// Writing to a socket the server has closed raises SIGPIPE, whose default action ends the
+// process. Like libpq, block it on this thread for the duration of a command and swallow one
+// we caused, leaving the process's signal handling alone.
+class SigpipeGuard {
+ public:
+  SigpipeGuard() noexcept {
+    sigemptyset(&pipe_);
+    sigaddset(&pipe_, SIGPIPE);
+    sigset_t previous;
+    sigemptyset(&previous);
+    pthread_sigmask(SIG_BLOCK, &pipe_, &previous);
+    was_blocked_ = sigismember(&previous, SIGPIPE) == 1;
+    sigset_t pending;
+    sigemptyset(&pending);
+    sigpending(&pending);
+    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
+  }
+  ~SigpipeGuard() {
+    if (!was_pending_) {
+      sigset_t pending;
+      sigemptyset(&pending);
+      sigpending(&pending);
+      if (sigismember(&pending, SIGPIPE) == 1) {
+        const timespec no_wait{};
+        sigtimedwait(&pipe_, nullptr, &no_wait);
+      }
+    }
+    if (!was_blocked_) pthread_sigmask(SIG_UNBLOCK, &pipe_, nullptr);
+  }
+  SigpipeGuard(const SigpipeGuard&) = delete;
+  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
+  SigpipeGuard(SigpipeGuard&&) = delete;
+  SigpipeGuard& operator=(SigpipeGuard&&) = delete;
+
+ private:
+  sigset_t pipe_{};
+  bool was_blocked_ = false;
+  bool was_pending_ = false;
+};
+
+// One round trip, every argument with its length ("%b"-style): user data is never parsed as
+// command syntax. nullptr on an I/O failure, the context's err and errstr saying why.
+ReplyPtr send_command(redisContext& context, std::span<const std::string_view> args) {
+  std::vector<const char*> argv;
+  std::vector<std::size_t> lengths;
+  argv.reserve(args.size());
+  lengths.reserve(args.size());
+  for (const auto arg : args) {
+    argv.push_back(arg.empty() ? "" : arg.data());
+    lengths.push_back(arg.size());
+  }
+  const SigpipeGuard guard;
+  return ReplyPtr(static_cast<redisReply*>(
+      redisCommandArgv(&context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+}
+
+Reply convert(const redisReply& reply) {
+  Reply out;
+  switch (reply.type) {
+    case REDIS_REPLY_STRING:
+      out.kind = Reply::Kind::string;
+      out.text.assign(reply.str, reply.len);
+      break;
+    case REDIS_REPLY_STATUS:
+      out.kind = Reply::Kind::status;
+      out.text.assign(reply.str, reply.len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.kind = Reply::Kind::integer;
+      out.integer = reply.integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      out.kind = Reply::Kind::array;
+      out.elements.reserve(reply.elements);
+      for (std::size_t i = 0; i < reply.elements; ++i)
+        out.elements.push_back(convert(*reply.element[i]));
+      break;
+    default:  // REDIS_REPLY_NIL; errors never get here
+      break;
+  }
+  return out;
+}
+
+bool is_auth_error(std::string_view code) {
+  return code == "NOAUTH" || code == "WRONGPASS";
+}
+
+// Redis error replies start with an upper-case code. The ones that mean "not now" are
+// unavailable, so callers bypass the cache or fail closed; anything else is our bug.
+core::Error translate_error_reply(std::string_view text) {
+  const std::string_view code = text.substr(0, text.find(' '));
+  if (is_auth_error(code)) return core::Error::unavailable("redis: authentication rejected");
+  if (code == "LOADING" || code == "BUSY" || code == "MASTERDOWN" || code == "READONLY" || code == "OOM" ||
+      code == "TRYAGAIN" || code == "CLUSTERDOWN" || code == "MISCONF" || code == "NOREPLICAS" ||
+      text.starts_with("ERR max number of clients")) {
+    return core::Error::unavailable("redis: server cannot serve the command (" + std::string(code) + ")");
+  }
+  return core::Error::internal("redis: command failed: " + std::string(text));
+}
+
+core::Error io_error(std::string_view what, const redisContext& context) {
+  return core::Error::unavailable("redis: " + std::string(what) + ": " + std::string(context.errstr) +
+                                  " (connection lost or timed out)");
+}
+
+core::Status validate(const RedisConfig& config) {
+  if (config.host.empty()) return core::Error::invalid("host", "is required");
+  if (config.port < 1 || config.port > kMaxPort)
+    return core::Error::invalid("port", "must be from 1 to 65535");
+  if (config.database < 0) return core::Error::invalid("database", "must be non-negative");
+  if (config.pool_size == 0) return core::Error::invalid("pool_size", "must be at least 1");
+  if (config.connect_timeout <= std::chrono::milliseconds::zero())
+    return core::Error::invalid("connect_timeout", "must be positive");
+  if (config.command_timeout <= std::chrono::milliseconds::zero())
+    return core::Error::invalid("command_timeout", "must be positive");
+  return {};
+}
+
+}  // namespace
+
+class Client::Pool {
+ public:
+  explicit Pool(RedisConfig config) : config_(std::move(config)) {
+    // Reserved once, so giving a connection back never allocates.
+    idle_.reserve(config_.pool_size);
+  }
+
+  [[nodiscard]] const RedisConfig& config() const noexcept { return config_; }
+
+  core::Result<Reply> run(std::span<const std::string_view> args) {
+    auto acquired = acquire();
+    if (!acquired) return std::move(acquired).error();
+    Lease lease(*this, std::move(acquired).value());
+    const ReplyPtr reply = send_command(*lease.context, args);
+    if (!reply) return io_error("command failed", *lease.context);
+    if (reply->type == REDIS_REPLY_ERROR) {
+      const std::string_view text(reply->str, reply->len);
+      // A connection that lost its authentication is of no further use.
+      lease.healthy = !is_auth_error(text.substr(0, text.find(' ')));
+      return translate_error_reply(text);
+    }
+    Reply out = convert(*reply);
+    lease.healthy = true;
+    return out;
+  }
+
+ private:
+  // A borrowed connection, given back on scope exit: kept when healthy, closed otherwise
+  // (also when an exception unwinds, as the connection's state is then unknown).
+  struct Lease {
+    Lease(Pool& owner, ContextPtr borrowed) : pool(owner), context(std::move(borrowed)) {}
+    ~Lease() { pool.release(std::move(context), healthy); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    Lease(Lease&&) = delete;
+    Lease& operator=(Lease&&) = delete;
+
+    Pool& pool;
+    ContextPtr context;
+    bool healthy = false;
+  };
+
+  core::Result<ContextPtr> acquire() {
+    const auto deadline =
+        std::chrono::steady_clock::now() + config_.connect_timeout + config_.command_timeout;
+    std::unique_lock lock(mutex_);
+    const bool ready =
+        available_.wait_until(lock, deadline, [&] { return !idle_.empty() || open_ < config_.pool_size; });
+    if (!ready) return core::Error::unavailable("redis: no free connection in the pool");
+    if (!idle_.empty()) {
+      ContextPtr context = std::move(idle_.back());
+      idle_.pop_back();
+      return context;
+    }
+    ++open_;  // the slot is ours while we connect outside the lock
+    lock.unlock();
+    try {
+      auto connected = connect();
+      if (!connected) give_up_slot();
+      return connected;
+    } catch (...) {
+      give_up_slot();
+      throw;
+    }
+  }
+
+  void give_up_slot() noexcept {
+    {
+      const std::lock_guard lock(mutex_);
+      --open_;
+    }
+    available_.notify_one();
+  }
+
+  void release(ContextPtr context, bool healthy) noexcept {
+    {
+      const std::lock_guard lock(mutex_);
+      if (healthy) {
+        idle_.push_back(std::move(context));  // never allocates: capacity is pool_size
+      } else {
+        // When one connection failed on I/O the server most likely restarted or went away:
+        // the idle ones would fail the next callers one by one, so they go too.
+        open_ -= 1 + idle_.size();
+        idle_.clear();
+      }
+    }
+    if (healthy) {
+      available_.notify_one();
+    } else {
+      available_.notify_all();
+    }
+  }
+
+  core::Result<ContextPtr> connect() {
+    const std::string where = config_.host + ":" + std::to_string(config_.port);
+    ContextPtr context(
+        redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.connect_timeout)));
+    if (!context) return core::Error::unavailable("redis: cannot allocate a connection to " + where);
+    if (context->err != 0)
+      return core::Error::unavailable("redis: cannot connect to " + where + ": " + context->errstr);
+    if (redisSetTimeout(context.get(), to_timeval(config_.command_timeout)) != REDIS_OK)
+      return core::Error::unavailable("redis: cannot set the command timeout on " + where);
+    // Keepalive notices a peer that vanished without closing, e.g. a host that rebooted.
+    static_cast<void>(redisEnableKeepAlive(context.get()));
+
+    if (!config_.password.empty()) {
+      const std::array<std::string_view, 3> user_auth{"AUTH", config_.username, config_.password};
+      const std::array<std::string_view, 2> default_auth{"AUTH", config_.password};
+      const ReplyPtr reply =
+          config_.username.empty() ? send_command(*context, default_auth) : send_command(*context, user_auth);
+      if (!reply) return io_error("AUTH on " + where + " failed", *context);
+      // The error text is not repeated: it may echo what was sent.
+      if (reply->type == REDIS_REPLY_ERROR)
+        return core::Error::unavailable("redis: authentication rejected by " + where);
+    }
+    if (config_.database != 0) {
+      const std::string database = std::to_string(config_.database);
+      const std::array<std::string_view, 2> select{"SELECT", database};
+      const ReplyPtr reply = send_command(*context, select);
+      if (!reply) return io_error("SELECT on " + where + " failed", *context);
+      if (reply->type == REDIS_REPLY_ERROR)
+        return core::Error::unavailable("redis: cannot select database " + database + " on " + where + ": " +
+                                        std::string(reply->str, reply->len));
+    }
+    return context;
+  }
+
+  RedisConfig config_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<ContextPtr> idle_;
+  std::size_t open_ = 0;  // idle + borrowed + being connected
+};
+
+Client::Client(std::unique_ptr<Pool> pool) : pool_(std::move(pool)) {}
+
+Client::~Client() = default;
+
+core::Result<std::unique_ptr<Client>> Client::open(RedisConfig config) {
+  if (auto valid = validate(config); !valid) return std::move(valid).error();
+  return std::unique_ptr<Client>(new Client(std::make_unique<Pool>(std::move(config))));
+}
+
+core::Result<Reply> Client::command(std::span<const std::string_view> args) {
+  if (args.empty()) return core::Error::internal("redis: empty command");
+  try {
+    return pool_->run(args);
+  } catch (const std::exception& error) {
+    return core::Error::internal(std::string("redis: ") + error.what());
+  }
+}
+
+core::Result<Reply> Client::command(std::initializer_list<std::string_view> args) {
+  return command(std::span<const std::string_view>(args.begin(), args.size()));
+}
+
+core::Status Client::ping() {
+  auto reply = command({"PING"});
+  if (!reply) return std::move(reply).error();
+  if (reply->kind != Reply::Kind::status || reply->text != "PONG")
+    return core::Error::internal("redis: unexpected reply to PING");
+  return {};
+}
+
+std::string Client::key(std::string_view name) const {
+  std::string key = pool_->config().key_prefix;
+  key.append(name);
+  return key;
+}
+
+const RedisConfig& Client::config() const noexcept {
+  return pool_->config();
+}
+
+}  // namespace parley::redis

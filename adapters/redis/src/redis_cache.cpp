@@ -1,0 +1,66 @@
+// Cache values stored as "<expires_at ms>:<bytes>" under "<prefix>cache:<key>".
+#include "parley/redis/redis_cache.hpp"
+
+#include <string>
+
+#include "support.hpp"
+
+namespace parley::redis {
+namespace {
+
+constexpr std::string_view kCacheKeys = "cache:";
+
+}  // namespace
+
+std::string RedisCache::redis_key(std::string_view key) const {
+  std::string name(kCacheKeys);
+  name.append(key);
+  return client_.key(name);
+}
+
+core::Result<std::optional<std::string>> RedisCache::get(std::string_view key) {
+  return detail::guarded([&]() -> core::Result<std::optional<std::string>> {
+    auto reply = client_.command({"GET", redis_key(key)});
+    if (!reply) return std::move(reply).error();
+    if (reply->is_nil()) return std::optional<std::string>{};
+    if (reply->kind != Reply::Kind::string) return core::Error::internal("redis: unexpected reply to GET");
+    const std::string_view payload = reply->text;
+    const auto separator = payload.find(':');
+    const auto expires_ms = separator == std::string_view::npos
+                                ? std::nullopt
+                                : detail::parse_integer(payload.substr(0, separator));
+    // Not written by this adapter (or by an older format): a miss, which the caller refills.
+    if (!expires_ms) return std::optional<std::string>{};
+    if (*expires_ms <= detail::to_millis(clock_.now())) return std::optional<std::string>{};
+    return std::optional<std::string>{std::string(payload.substr(separator + 1))};
+  });
+}
+
+core::Status RedisCache::set(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
+  if (ttl <= std::chrono::seconds::zero()) return core::Error::invalid("ttl", "must be positive");
+  return detail::guarded([&]() -> core::Status {
+    const auto expires_at = clock_.now() + ttl;
+    std::string payload = std::to_string(detail::to_millis(expires_at));
+    payload.push_back(':');
+    payload.append(value);
+    const std::string seconds = std::to_string(ttl.count());
+    auto reply = client_.command({"SET", redis_key(key), payload, "EX", seconds});
+    if (!reply) return std::move(reply).error();
+    if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
+    return {};
+  });
+}
+
+core::Status RedisCache::remove(std::string_view key) {
+  return detail::guarded([&]() -> core::Status {
+    auto reply = client_.command({"DEL", redis_key(key)});
+    if (!reply) return std::move(reply).error();
+    return {};
+  });
+}
+
+core::Status RedisCache::ping() {
+  return detail::guarded([&]() -> core::Status { return client_.ping(); });
+}
+
+}  // namespace parley::redis
