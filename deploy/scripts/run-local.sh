@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a running Parley on the embedded default
-# (SQLite + in-process state, no servers needed). Extra arguments go to `parley serve`'s
-# environment as usual: e.g. PARLEY_LISTEN=0.0.0.0:8080 bash deploy/scripts/run-local.sh
+# (one SQLite file for data and token state, no servers needed). Configure it through the
+# environment as usual, e.g. PARLEY_LISTEN=0.0.0.0:8080 bash deploy/scripts/run-local.sh
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)

@@ -1,6 +1,14 @@
-# Script mode (cmake -P): writes a .cpp holding every SQLite migration as a raw string literal.
-# Inputs: OUTPUT (the .cpp to write), MIGRATIONS ('|'-separated V<version>__<name>.sql files).
+# Script mode (cmake -P): writes a .cpp holding every migration of a folder as a raw string
+# literal, so the binary never needs db/ at run time. Used by parley_embed_migrations().
+# Inputs: OUTPUT (the .cpp to write), MIGRATIONS ('|'-separated V<version>__<name>.sql files),
+#         NAMESPACE (of EmbeddedMigration and embedded_migrations()), HEADER (declaring them),
+#         SOURCE (the folder named in the generated file's header comment).
 cmake_minimum_required(VERSION 3.25)
+foreach(input OUTPUT MIGRATIONS NAMESPACE HEADER SOURCE)
+  if(NOT DEFINED ${input} OR "${${input}}" STREQUAL "")
+    message(FATAL_ERROR "EmbedMigrations.cmake: -D${input}=... is required")
+  endif()
+endforeach()
 string(REPLACE "|" ";" MIGRATIONS "${MIGRATIONS}")
 set(delimiter "parley_sql")
 set(entries "")
@@ -26,12 +34,12 @@ foreach(file IN LISTS MIGRATIONS)
   string(APPEND entries "    EmbeddedMigration{${version}, \"${name}\", R\"${delimiter}(${sql})${delimiter}\"},\n")
 endforeach()
 
-set(content "// Generated from db/migrations/sqlite by EmbedMigrations.cmake: do not edit.
+set(content "// Generated from ${SOURCE} by EmbedMigrations.cmake: do not edit.
 #include <array>
 
-#include \"detail/migrations.hpp\"
+#include \"${HEADER}\"
 
-namespace parley::sqlite::detail {
+namespace ${NAMESPACE} {
 namespace {
 
 constexpr std::array<EmbeddedMigration, ${count}> kMigrations{
@@ -41,7 +49,7 @@ ${entries}};
 
 std::span<const EmbeddedMigration> embedded_migrations() noexcept { return kMigrations; }
 
-}  // namespace parley::sqlite::detail
+}  // namespace ${NAMESPACE}
 ")
 
 # Rewrite only on change, so an unrelated reconfigure does not trigger a recompile.
