@@ -12,8 +12,14 @@ packages=(
 )
 case "$mode" in
   run) ;;
-  test) packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl nodejs npm
-                  postgresql-15 postgresql-client-15 redis-server redis-tools) ;;
+  test)
+    packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl
+               postgresql-15 postgresql-client-15 redis-server redis-tools)
+    # The OpenAPI linter runs on Node. Debian's nodejs and npm are asked for only when there is
+    # no npm at all: a machine with Node from elsewhere (whose nodejs bundles npm) would
+    # otherwise be given conflicting packages.
+    command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+    ;;
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
 esac
 
