@@ -1,19 +1,119 @@
-// Wires SQLite storage, OpenSSL crypto, the core services and the HTTP API together.
+// Wires storage (SQLite, or PostgreSQL and optionally Redis), OpenSSL crypto, the core services
+// and the HTTP API together.
 #include "parley/app/app.hpp"
 
 #include <utility>
 
 #include "parley/app/secret.hpp"
 #include "parley/http/log.hpp"
+#include "parley/postgres/postgres_audit_log.hpp"
+#include "parley/postgres/postgres_comment_repository.hpp"
+#include "parley/postgres/postgres_post_repository.hpp"
+#include "parley/postgres/postgres_token_store.hpp"
+#include "parley/postgres/postgres_user_repository.hpp"
+#include "parley/redis/redis_token_store.hpp"
+#include "parley/sqlite/sqlite_audit_log.hpp"
+#include "parley/sqlite/sqlite_comment_repository.hpp"
+#include "parley/sqlite/sqlite_post_repository.hpp"
+#include "parley/sqlite/sqlite_token_store.hpp"
+#include "parley/sqlite/sqlite_user_repository.hpp"
 
 namespace parley::app {
 
-core::Result<std::unique_ptr<sqlite::Database>> open_database(const Config& config) {
+namespace {
+
+// The one place that picks the storage adapters by config. The adapters refer to the heap
+// objects the unique_ptrs own, so moving the Storage afterwards keeps them valid.
+Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, core::Clock& clock) {
+  Storage storage;
+  storage.database = std::move(database);
+  storage.redis = std::move(redis);
+  if (auto* pg = storage.database.postgres()) {
+    storage.users = std::make_unique<postgres::PostgresUserRepository>(*pg);
+    storage.posts = std::make_unique<postgres::PostgresPostRepository>(*pg);
+    storage.comments = std::make_unique<postgres::PostgresCommentRepository>(*pg);
+    storage.audit = std::make_unique<postgres::PostgresAuditLog>(*pg);
+    storage.tokens = std::make_unique<postgres::PostgresTokenStore>(*pg, clock);
+  } else {
+    auto& db = *storage.database.sqlite();
+    storage.users = std::make_unique<sqlite::SqliteUserRepository>(db);
+    storage.posts = std::make_unique<sqlite::SqlitePostRepository>(db);
+    storage.comments = std::make_unique<sqlite::SqliteCommentRepository>(db);
+    storage.audit = std::make_unique<sqlite::SqliteAuditLog>(db);
+    storage.tokens = std::make_unique<sqlite::SqliteTokenStore>(db, clock);
+  }
+  // Revocations in Redis are shared by every instance on that server.
+  if (storage.redis) storage.tokens = std::make_unique<redis::RedisTokenStore>(*storage.redis, clock);
+  return storage;
+}
+
+// Applies pending migrations, or refuses to run with any when the config says not to migrate.
+core::Status prepare_schema(Database& database, const Config& config) {
+  if (config.migrate_on_start) {
+    auto applied = database.migrate();
+    if (!applied) return std::move(applied).error();
+    if (*applied > 0) http::log_event(http::LogLevel::info, "applied migrations", {{"count", *applied}});
+    return {};
+  }
+  auto pending = database.pending_migrations();
+  if (!pending) return std::move(pending).error();
+  if (*pending > 0) {
+    return core::Error::unavailable(
+        "the database has " + std::to_string(*pending) +
+        " pending migration(s); run `parley migrate` or set PARLEY_MIGRATE_ON_START=true");
+  }
+  return {};
+}
+
+// A client that has answered PING, so a wrong URL or password stops startup instead of the
+// first authenticated request.
+core::Result<std::unique_ptr<redis::Client>> connect_redis(const redis::RedisConfig& config) {
+  const std::string target = redis_target(config);
+  auto client = redis::Client::open(config);
+  if (!client) return std::move(client).error();
+  if (auto pinged = (*client)->ping(); !pinged) {
+    return core::Error::unavailable("cannot reach Redis at " + target + ": " + pinged.error().message);
+  }
+  return client;
+}
+
+}  // namespace
+
+core::Result<Database> Database::open(const Config& config) {
+  Database database;
+  if (config.postgres) {
+    const std::string target = postgres_target(*config.postgres);
+    auto opened = postgres::Database::open(*config.postgres);
+    if (!opened) {
+      core::Error error = std::move(opened).error();
+      if (error.code != core::ErrorCode::invalid_input) {
+        error.message = "PostgreSQL at " + target + ": " + error.message;
+      }
+      return error;
+    }
+    database.postgres_ = std::move(opened).value();
+    return database;
+  }
   if (auto made = ensure_data_dir(config.data_dir); !made) return std::move(made).error();
   sqlite::SqliteConfig sqlite_config;
   sqlite_config.path = (config.data_dir / "parley.db").string();
   sqlite_config.pool_size = config.db_pool_size;
-  return sqlite::Database::open(sqlite_config);
+  auto opened = sqlite::Database::open(sqlite_config);
+  if (!opened) return std::move(opened).error();
+  database.sqlite_ = std::move(opened).value();
+  return database;
+}
+
+core::Result<int> Database::migrate() {
+  return postgres_ ? postgres_->migrate() : sqlite_->migrate();
+}
+
+core::Result<int> Database::pending_migrations() {
+  return postgres_ ? postgres_->pending_migrations() : sqlite_->pending_migrations();
+}
+
+core::Status Database::ping() {
+  return postgres_ ? postgres_->ping() : sqlite_->ping();
 }
 
 core::Result<std::unique_ptr<App>> App::build(const Config& config) {
@@ -22,44 +122,39 @@ core::Result<std::unique_ptr<App>> App::build(const Config& config) {
   auto signer = crypto::Hs256TokenSigner::create(std::move(secret).value());
   if (!signer) return std::move(signer).error();
 
-  auto database = open_database(config);
+  auto database = Database::open(config);
   if (!database) return std::move(database).error();
-  if (config.migrate_on_start) {
-    auto applied = (*database)->migrate();
-    if (!applied) return std::move(applied).error();
-    if (*applied > 0) http::log_event(http::LogLevel::info, "applied migrations", {{"count", *applied}});
-  } else {
-    auto pending = (*database)->pending_migrations();
-    if (!pending) return std::move(pending).error();
-    if (*pending > 0) {
-      return core::Error::unavailable(
-          "the database has " + std::to_string(*pending) +
-          " pending migration(s); run `parley migrate` or set PARLEY_MIGRATE_ON_START=true");
-    }
+  if (auto ready = prepare_schema(*database, config); !ready) return std::move(ready).error();
+  std::unique_ptr<redis::Client> redis;
+  if (config.redis) {
+    auto connected = connect_redis(*config.redis);
+    if (!connected) return std::move(connected).error();
+    redis = std::move(connected).value();
   }
-  return std::unique_ptr<App>(new App(config, std::move(database).value(), std::move(signer).value()));
+
+  auto clock = std::make_unique<memory::SystemClock>();
+  Storage storage = wire_storage(std::move(database).value(), std::move(redis), *clock);
+  return std::unique_ptr<App>(
+      new App(config, std::move(clock), std::move(storage), std::move(signer).value()));
 }
 
-App::App(const Config& config, std::unique_ptr<sqlite::Database> database, crypto::Hs256TokenSigner signer)
-    : ids_(clock_),
+App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
+         crypto::Hs256TokenSigner signer)
+    : clock_(std::move(clock)),
+      ids_(*clock_),
       hasher_(crypto::ScryptParams{.log2_n = config.scrypt_log2n}),
       signer_(std::move(signer)),
-      database_(std::move(database)),
-      users_(*database_),
-      posts_(*database_),
-      comments_(*database_),
-      audit_(*database_),
-      tokens_(*database_, clock_),
-      auth_(config.auth, users_, tokens_, hasher_, signer_, opaque_, clock_, ids_),
-      user_service_(users_, tokens_, hasher_, clock_),
-      post_service_(posts_, clock_, ids_),
-      comment_service_(posts_, comments_, clock_, ids_),
-      admin_(users_, tokens_, audit_, clock_, ids_),
+      storage_(std::move(storage)),
+      auth_(config.auth, *storage_.users, *storage_.tokens, hasher_, signer_, opaque_, *clock_, ids_),
+      user_service_(*storage_.users, *storage_.tokens, hasher_, *clock_),
+      post_service_(*storage_.posts, *clock_, ids_),
+      comment_service_(*storage_.posts, *storage_.comments, *clock_, ids_),
+      admin_(*storage_.users, *storage_.tokens, *storage_.audit, *clock_, ids_),
       api_(
           http::Services{auth_, user_service_, post_service_, comment_service_, admin_}, ids_,
           [this] {
-            return std::vector<http::DependencyCheck>{{"database", database_->ping()},
-                                                      {"token_store", tokens_.ping()}};
+            return std::vector<http::DependencyCheck>{{"database", storage_.database.ping()},
+                                                      {"token_store", storage_.tokens->ping()}};
           },
           http::ApiOptions{config.cors_origins}) {}
 

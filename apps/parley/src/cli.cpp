@@ -9,6 +9,8 @@
 #include <set>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "parley/app/app.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/server.hpp"
@@ -35,7 +37,8 @@ Commands:
   version, --version                      show the version
 
 Configuration comes from PARLEY_* environment variables (PARLEY_LISTEN, PARLEY_DATA_DIR,
-PARLEY_JWT_SECRET, PARLEY_LOG_LEVEL, ...); see docs/configuration.md.
+PARLEY_DATABASE_URL, PARLEY_REDIS_URL, PARLEY_JWT_SECRET, PARLEY_LOG_LEVEL, ...); see
+docs/configuration.md.
 Exit codes: 0 success, 1 the operation failed, 2 usage or configuration error.
 )";
 
@@ -105,6 +108,14 @@ core::Result<Config> load_config(const Environment& env, std::ostream& err) {
   return config;
 }
 
+// Where the data and the revocations live, for the startup log: targets, never passwords.
+boost::json::object describe_storage(const Config& config) {
+  const std::string database = config.postgres ? "postgresql " + postgres_target(*config.postgres)
+                                               : "sqlite " + (config.data_dir / "parley.db").string();
+  const std::string tokens = config.redis ? "redis " + redis_target(*config.redis) : "database";
+  return {{"database", database}, {"token_store", tokens}};
+}
+
 int serve(const Config& config, std::ostream& err) {
   http::init_logging(config.log_level, http::LogStream::standard_output);
   auto app = App::build(config);
@@ -114,6 +125,7 @@ int serve(const Config& config, std::ostream& err) {
     print_error(err, app.error());
     return exit_code_for(app.error());
   }
+  http::log_event(http::LogLevel::info, "storage", describe_storage(config));
   http::Server server(config.server, (*app)->api());
   if (auto ran = server.run(); !ran) {
     http::log_event(http::LogLevel::error, "server failed", {{"error", ran.error().message}});
@@ -125,12 +137,12 @@ int serve(const Config& config, std::ostream& err) {
 
 int migrate(const Config& config, std::ostream& out, std::ostream& err) {
   http::init_logging(config.log_level, http::LogStream::standard_error);
-  auto database = open_database(config);
+  auto database = Database::open(config);
   if (!database) {
     print_error(err, database.error());
     return kExitFailed;
   }
-  auto applied = (*database)->migrate();
+  auto applied = database->migrate();
   if (!applied) {
     print_error(err, applied.error());
     return kExitFailed;

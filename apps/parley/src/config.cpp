@@ -10,6 +10,8 @@
 #include <string_view>
 #include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ and clang++ define)
 
+#include "parley/postgres/conninfo.hpp"
+
 namespace parley::app {
 
 namespace {
@@ -37,6 +39,8 @@ constexpr std::array kKnownVariables = {
     "PARLEY_SCRYPT_LOG2N",
     "PARLEY_DB_POOL_SIZE",
     "PARLEY_MIGRATE_ON_START",
+    "PARLEY_DATABASE_URL",
+    "PARLEY_REDIS_URL",
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
@@ -152,7 +156,89 @@ void parse_cors(Reader& reader, std::vector<std::string>& origins) {
   }
 }
 
+// Validated here, connected at startup. Reasons never repeat the value: it may hold a password.
+void parse_database_url(Reader& reader, Config& config) {
+  constexpr std::string_view kName = "PARLEY_DATABASE_URL";
+  const auto value = reader.raw(kName);
+  if (!value || value->empty()) return;  // the embedded SQLite database
+  auto conninfo = postgres::to_libpq_conninfo(*value);
+  if (!conninfo) {
+    reader.fail(kName,
+                "must be a postgresql:// (or postgres://) URL or a libpq key=value string "
+                "(e.g. postgresql://parley@127.0.0.1:5432/parley)");
+    return;
+  }
+  config.postgres = postgres::PostgresConfig{.connection = *std::move(conninfo),
+                                             .pool_size = config.db_pool_size,
+                                             .acquire_timeout = std::chrono::milliseconds(5000)};
+}
+
+void parse_redis_url(Reader& reader, Config& config) {
+  constexpr std::string_view kName = "PARLEY_REDIS_URL";
+  const auto value = reader.raw(kName);
+  if (!value || value->empty()) return;  // tokens stay in the database
+  auto parsed = redis::parse_redis_url(*value);
+  if (!parsed) {
+    const auto& error = parsed.error();
+    std::string reason = "must be redis://[user[:password]@]host[:port][/db]";
+    if (!error.details.empty()) {
+      reason += " (" + error.details.begin()->first + " " + error.details.begin()->second + ")";
+    }
+    reader.fail(kName, std::move(reason));
+    return;
+  }
+  config.redis = *std::move(parsed);
+}
+
+// One libpq value at `text`'s start: bare up to white space, or single-quoted; backslash escapes.
+std::string conninfo_value(std::string_view& text) {
+  std::string value;
+  const bool quoted = !text.empty() && text.front() == '\'';
+  if (quoted) text.remove_prefix(1);
+  while (!text.empty()) {
+    const char c = text.front();
+    if (quoted ? c == '\'' : (c == ' ' || c == '\t' || c == '\n')) {
+      if (quoted) text.remove_prefix(1);
+      break;
+    }
+    if (c == '\\' && text.size() > 1) text.remove_prefix(1);
+    value.push_back(text.front());
+    text.remove_prefix(1);
+  }
+  return value;
+}
+
 }  // namespace
+
+std::string postgres_target(const postgres::PostgresConfig& config) {
+  std::map<std::string, std::string, std::less<>> parts;
+  std::string_view rest = config.connection;
+  for (;;) {
+    rest = trim(rest);
+    while (!rest.empty() && rest.front() == '\n')
+      rest.remove_prefix(1);
+    const auto eq = rest.find('=');
+    if (rest.empty() || eq == std::string_view::npos) break;
+    const std::string key(trim(rest.substr(0, eq)));
+    rest = trim(rest.substr(eq + 1));
+    parts[key] = conninfo_value(rest);
+  }
+  std::string out;
+  for (const char* key : {"host", "hostaddr", "port", "dbname", "user"}) {
+    const auto it = parts.find(key);
+    if (it == parts.end()) continue;
+    if (!out.empty()) out.push_back(' ');
+    out.append(key).append("=").append(it->second);
+  }
+  return out.empty() ? "libpq defaults" : out;
+}
+
+std::string redis_target(const redis::RedisConfig& config) {
+  const bool ipv6 = config.host.find(':') != std::string::npos;
+  std::string out = config.username.empty() ? std::string() : config.username + "@";
+  out += ipv6 ? "[" + config.host + "]" : config.host;
+  return out + ":" + std::to_string(config.port) + "/" + std::to_string(config.database);
+}
 
 Environment read_environment() {
   Environment env;
@@ -234,6 +320,8 @@ core::Result<Config> parse_config(const Environment& env) {
       reader.fail("PARLEY_MIGRATE_ON_START", "must be true or false");
     }
   }
+  parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool
+  parse_redis_url(reader, config);
 
   if (reader.errors().empty()) return config;
   core::Error error;

@@ -1,5 +1,6 @@
 #include "support/process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+
+#include "support/backing_services.hpp"
 
 extern char** environ;
 
@@ -188,6 +191,13 @@ ServerProcess::ServerProcess(const Environment& extra)
       {"PARLEY_LOG_LEVEL", "info"},
       {"PARLEY_CORS_ORIGINS", "https://app.example"},
   };
+  // In the e2e-pg run, this server's own database and the shared Redis; cli() inherits them.
+  for (auto& variable : backing_service_environment())
+    environment_.push_back(std::move(variable));
+  // parley reads the first of duplicate variables: `extra` replaces a default, not shadows it.
+  std::erase_if(environment_, [&extra](const auto& variable) {
+    return std::any_of(extra.begin(), extra.end(), [&](const auto& e) { return e.first == variable.first; });
+  });
   for (const auto& variable : extra)
     environment_.push_back(variable);
 

@@ -5,6 +5,11 @@
 #include <string>
 
 #include "parley/app/config.hpp"
+#include "parley/core/ports/audit_log.hpp"
+#include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/core/ports/token_store.hpp"
+#include "parley/core/ports/user_repository.hpp"
 #include "parley/core/result.hpp"
 #include "parley/core/services/admin_service.hpp"
 #include "parley/core/services/auth_service.hpp"
@@ -17,22 +22,48 @@
 #include "parley/crypto/uuid_v7_generator.hpp"
 #include "parley/http/api.hpp"
 #include "parley/memory/system_clock.hpp"
+#include "parley/postgres/database.hpp"
+#include "parley/redis/client.hpp"
 #include "parley/sqlite/database.hpp"
-#include "parley/sqlite/sqlite_audit_log.hpp"
-#include "parley/sqlite/sqlite_comment_repository.hpp"
-#include "parley/sqlite/sqlite_post_repository.hpp"
-#include "parley/sqlite/sqlite_token_store.hpp"
-#include "parley/sqlite/sqlite_user_repository.hpp"
 
 namespace parley::app {
 
-// Opens $DATA_DIR/parley.db (creating the data directory), without migrating.
-[[nodiscard]] core::Result<std::unique_ptr<sqlite::Database>> open_database(const Config& config);
+// The database a config names: PostgreSQL with PARLEY_DATABASE_URL, otherwise the embedded
+// SQLite file $DATA_DIR/parley.db. Exactly one of the two is open.
+class Database {
+ public:
+  // Connects (creating the data directory for SQLite) without migrating. unavailable, naming
+  // the target (never the password), when PostgreSQL cannot be reached.
+  static core::Result<Database> open(const Config& config);
+
+  core::Result<int> migrate();
+  core::Result<int> pending_migrations();
+  core::Status ping();
+
+  [[nodiscard]] sqlite::Database* sqlite() noexcept { return sqlite_.get(); }
+  [[nodiscard]] postgres::Database* postgres() noexcept { return postgres_.get(); }
+
+ private:
+  std::unique_ptr<sqlite::Database> sqlite_;
+  std::unique_ptr<postgres::Database> postgres_;
+};
+
+// The adapters behind the storage ports, picked by config. Declared after what they use, so
+// they are destroyed before it.
+struct Storage {
+  Database database;
+  std::unique_ptr<redis::Client> redis;  // only with PARLEY_REDIS_URL
+  std::unique_ptr<core::UserRepository> users;
+  std::unique_ptr<core::PostRepository> posts;
+  std::unique_ptr<core::CommentRepository> comments;
+  std::unique_ptr<core::AuditLog> audit;
+  std::unique_ptr<core::TokenStore> tokens;  // in Redis when configured, else in the database
+};
 
 class App {
  public:
-  // Resolves the JWT secret, opens the database, applies migrations when the config says so
-  // (otherwise refuses a database with pending ones) and wires everything.
+  // Resolves the JWT secret, opens the database (and Redis), applies migrations when the config
+  // says so (otherwise refuses a database with pending ones) and wires everything.
   static core::Result<std::unique_ptr<App>> build(const Config& config);
 
   App(const App&) = delete;
@@ -44,24 +75,20 @@ class App {
   [[nodiscard]] const http::Api& api() const noexcept { return api_; }
   core::AuthService& auth() noexcept { return auth_; }
   core::AdminService& admin() noexcept { return admin_; }
-  core::UserRepository& users() noexcept { return users_; }
+  core::UserRepository& users() noexcept { return *storage_.users; }
   core::IdGenerator& ids() noexcept { return ids_; }
 
  private:
-  App(const Config& config, std::unique_ptr<sqlite::Database> database, crypto::Hs256TokenSigner signer);
+  App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
+      crypto::Hs256TokenSigner signer);
 
   // Declaration order is construction order: each member only refers to those above it.
-  memory::SystemClock clock_;
+  std::unique_ptr<memory::SystemClock> clock_;  // a pointer: the token stores are built before the App
   crypto::UuidV7Generator ids_;
   crypto::ScryptPasswordHasher hasher_;
   crypto::Hs256TokenSigner signer_;
   crypto::RandomOpaqueTokens opaque_;
-  std::unique_ptr<sqlite::Database> database_;
-  sqlite::SqliteUserRepository users_;
-  sqlite::SqlitePostRepository posts_;
-  sqlite::SqliteCommentRepository comments_;
-  sqlite::SqliteAuditLog audit_;
-  sqlite::SqliteTokenStore tokens_;
+  Storage storage_;
   core::AuthService auth_;
   core::UserService user_service_;
   core::PostService post_service_;

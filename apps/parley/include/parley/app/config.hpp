@@ -13,6 +13,8 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/server.hpp"
+#include "parley/postgres/database.hpp"
+#include "parley/redis/redis_config.hpp"
 
 namespace parley::app {
 
@@ -27,6 +29,12 @@ struct Config {
   std::uint8_t scrypt_log2n = 15;
   std::size_t db_pool_size = 4;
   bool migrate_on_start = true;
+  // PARLEY_DATABASE_URL: PostgreSQL when set (pool_size from PARLEY_DB_POOL_SIZE), otherwise
+  // SQLite under data_dir. Holds the password: log postgres_target() instead.
+  std::optional<postgres::PostgresConfig> postgres;
+  // PARLEY_REDIS_URL: the token store lives in Redis when set, otherwise in the database.
+  // Holds the password: log redis_target() instead.
+  std::optional<redis::RedisConfig> redis;
 };
 
 // Name -> value of the process environment's PARLEY_* variables.
@@ -37,6 +45,13 @@ using Environment = std::map<std::string, std::string, std::less<>>;
 // Every problem at once: invalid_input whose details map each variable at fault to the
 // reason (unknown variable, malformed or out-of-range value). Never reads the environment.
 [[nodiscard]] core::Result<Config> parse_config(const Environment& env);
+
+// "host=... port=... dbname=..." of a libpq conninfo: what to log instead of the connection
+// string, which may hold a password. Missing parts are left out.
+[[nodiscard]] std::string postgres_target(const postgres::PostgresConfig& config);
+
+// "host:port/db" (and the ACL user), never the password.
+[[nodiscard]] std::string redis_target(const redis::RedisConfig& config);
 
 // "PARLEY_X: reason" lines for a parse_config error.
 [[nodiscard]] std::string describe_config_error(const core::Error& error);
