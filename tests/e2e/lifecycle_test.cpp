@@ -1,9 +1,16 @@
 // A server's whole life in one test: startup line, generated JWT secret, access log lines,
-// secrets kept out of the log, graceful SIGTERM. And configuration errors that stop startup.
+// secrets kept out of the log, graceful SIGTERM (also with a request in flight). And
+// configuration errors that stop startup.
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <fstream>
+#include <future>
+#include <optional>
 #include <sstream>
+#include <stdexcept>
 #include <sys/stat.h>
+#include <thread>
 
 #include <catch2/catch.hpp>
 
@@ -32,6 +39,37 @@ const json::object* find_request_line(const std::vector<json::object>& lines, co
     }
   }
   return nullptr;
+}
+
+// Bytes the server's end of the connection from `client_port` has received but not read yet,
+// from Linux's /proc/net/tcp; nullopt while no such socket is listed.
+std::optional<unsigned long> server_unread_bytes(std::uint16_t server_port, std::uint16_t client_port) {
+  std::ifstream table("/proc/net/tcp");
+  std::string line;
+  std::getline(table, line);  // the column titles
+  while (std::getline(table, line)) {
+    // "sl: local_ip:port remote_ip:port state tx_queue:rx_queue ...", all hexadecimal.
+    std::istringstream fields(line);
+    std::string slot, local, remote, state, queues;
+    if (!(fields >> slot >> local >> remote >> state >> queues)) continue;
+    const auto port_of = [](const std::string& address) {
+      return std::stoul(address.substr(address.find(':') + 1), nullptr, 16);
+    };
+    if (port_of(local) != server_port || port_of(remote) != client_port) continue;
+    return std::stoul(queues.substr(queues.find(':') + 1), nullptr, 16);
+  }
+  return std::nullopt;
+}
+
+// Until the server has read everything sent on the connection from `client_port`.
+bool wait_until_read(std::uint16_t server_port, std::uint16_t client_port,
+                     std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (server_unread_bytes(server_port, client_port) == 0UL) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
 }
 
 std::string lowercase(std::string text) {
@@ -135,6 +173,79 @@ TEST_CASE("a server's life: listening line, generated JWT secret, access log, no
   CHECK(string_field(*authenticated, "user_id") == account.id);
 }
 
+TEST_CASE("SIGTERM with a request in flight: it still gets its response, new connections do not, exit 0",
+          "[e2e][lifecycle][shutdown]") {
+  constexpr int kGraceSeconds = 20;
+  // scrypt at 2^17 keeps the login on a worker for a good while after its bytes are read.
+  ServerProcess server(
+      {{"PARLEY_SCRYPT_LOG2N", "17"}, {"PARLEY_SHUTDOWN_GRACE_SECONDS", std::to_string(kGraceSeconds)}});
+  const Api api(server.port());
+  const Account account = new_user(api, "inflight");
+
+  const std::string request_id = "e2e-inflight-" + unique_suffix();
+  const std::string body =
+      json::serialize(json::object{{"email", account.email}, {"password", account.password}});
+  Connection in_flight(server.port());
+  REQUIRE(in_flight.send_raw(
+      serialize(Request{"POST",
+                        "/api/v1/auth/login",
+                        {{"Content-Type", "application/json"}, {"X-Request-ID", request_id}},
+                        body},
+                server.port())));
+  // Until the server has read them, the bytes sit in its socket and the connection counts as
+  // idle, which a shutdown closes at once: signal only after that, however long it takes.
+  REQUIRE(wait_until_read(server.port(), in_flight.local_port(), std::chrono::seconds(15)));
+
+  const auto signalled = std::chrono::steady_clock::now();
+  std::future<ExitStatus> stopped =
+      std::async(std::launch::async, [&server, grace = std::chrono::seconds(kGraceSeconds)] {
+        return server.stop(grace);  // SIGTERM, then waits for the exit
+      });
+
+  const std::optional<Response> response = in_flight.read_response(std::chrono::seconds(kGraceSeconds));
+  REQUIRE(response.has_value());
+  INFO(response->describe());
+  const Session session = expect_session(*response);
+  CHECK(string_field(session.user, "id") == account.id);
+  CHECK(iequals(response->header("Connection").value_or(""), "close"));
+  CHECK(in_flight.closed_by_peer(std::chrono::seconds(5)));
+
+  INFO("the response said Connection: close, so shutdown had begun and the listener is closed");
+  std::optional<Connection> late;
+  try {
+    late.emplace(server.port());
+  } catch (const std::runtime_error& refused) {
+    INFO("refused: " << refused.what());
+  }
+  if (late) {
+    late->send_raw(serialize(Request{"GET", "/healthz", {}, {}}, server.port()));
+    const std::optional<Response> answer = late->read_response(std::chrono::seconds(5));
+    CHECK_FALSE(answer.has_value());
+  }
+
+  const ExitStatus status = stopped.get();
+  const auto elapsed = std::chrono::steady_clock::now() - signalled;
+  INFO("exit: " << status.describe());
+  CHECK(status.success());
+  CHECK(elapsed < std::chrono::seconds(kGraceSeconds));
+
+  const std::string log = server.read_log();
+  INFO("server log:\n" << log);
+  CHECK(audit_log(log, remembered_secrets()) == std::vector<std::string>{});
+  const auto lines = log_objects(log);
+  const auto shutting_down = std::find_if(lines.begin(), lines.end(), [](const json::object& line) {
+    return line.contains("msg") && line.at("msg") == "shutting down";
+  });
+  REQUIRE(shutting_down != lines.end());
+  CHECK(string_field(*shutting_down, "reason") == "SIGTERM");
+  CHECK(int_field(*shutting_down, "open_connections") >= 1);
+  const json::object* login = find_request_line(lines, request_id);
+  REQUIRE(login != nullptr);
+  CHECK(int_field(*login, "status") == 200);
+  CHECK(login > &*shutting_down);  // logged once done, after the shutdown had begun
+  CHECK(log.find("grace period over") == std::string::npos);
+}
+
 TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit code 2 and a message",
           "[e2e][lifecycle][config]") {
   struct Case {
@@ -151,6 +262,8 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_MAX_BODY_BYTES", "-5"},
       {"PARLEY_MIGRATE_ON_START", "maybe"},
       {"PARLEY_JWT_SECRET", "too-short"},
+      {"PARLEY_REDIS_KEY_PREFIX", "parley prod:"},
+      {"PARLEY_REDIS_KEY_PREFIX", ""},
   };
   for (const auto& c : cases) {
     TempDir dir;

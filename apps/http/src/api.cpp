@@ -33,6 +33,7 @@ struct Route {
 constexpr std::array kRoutes{
     Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz},
     Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz},
+    Route{"GET", "/openapi.yaml", Auth::none, Body::none, &Handlers::openapi},
 
     Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up},
     Route{"POST", "/api/v1/auth/login", Auth::none, Body::json, &Handlers::log_in},
@@ -242,7 +243,12 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
 
   Response response;
   response.status = result->status;
-  if (result->data) response.body = render_success(*result);
+  if (result->document) {
+    response.body = std::string(result->document->body);
+    response.headers.set("Content-Type", std::string(result->document->content_type));
+  } else if (result->data) {
+    response.body = render_success(*result);
+  }
   return finish(std::move(response), principal_ptr);
 }
 

@@ -63,7 +63,8 @@ void decorate(Response& response, const Request& request, std::string_view reque
   h.set("X-Frame-Options", "DENY");
   h.set("Cache-Control", "no-store");
   if (!response.body.empty()) {
-    h.set("Content-Type", "application/json");
+    // A document (the spec) brings its own media type; everything else is the JSON envelope.
+    if (!h.contains("Content-Type")) h.set("Content-Type", "application/json");
   } else {
     h.erase("Content-Type");
   }

@@ -11,6 +11,7 @@
 
 #include "parley/http/dto.hpp"
 #include "parley/http/log.hpp"
+#include "parley/http/openapi_document.hpp"
 
 namespace parley::http {
 
@@ -110,6 +111,12 @@ HandlerResult Handlers::readyz(const HandlerContext& ctx) const {
   }
   if (!failure.details.empty()) return failure;
   return ok(std::move(data));
+}
+
+HandlerResult Handlers::openapi(const HandlerContext& /*ctx*/) const {
+  Reply reply;
+  reply.document = Document{"application/yaml; charset=utf-8", openapi_document()};
+  return reply;
 }
 
 HandlerResult Handlers::sign_up(const HandlerContext& ctx) const {

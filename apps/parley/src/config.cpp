@@ -41,6 +41,7 @@ constexpr std::array kKnownVariables = {
     "PARLEY_MIGRATE_ON_START",
     "PARLEY_DATABASE_URL",
     "PARLEY_REDIS_URL",
+    "PARLEY_REDIS_KEY_PREFIX",
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
@@ -190,6 +191,24 @@ void parse_redis_url(Reader& reader, Config& config) {
   config.redis = *std::move(parsed);
 }
 
+// Validated whether or not PARLEY_REDIS_URL is set, but only used with it.
+void parse_redis_key_prefix(Reader& reader, Config& config) {
+  constexpr std::string_view kName = "PARLEY_REDIS_KEY_PREFIX";
+  constexpr std::size_t kMaxBytes = 64;
+  const auto value = reader.raw(kName);
+  if (!value) return;
+  const bool valid =
+      !value->empty() && value->size() <= kMaxBytes && std::all_of(value->begin(), value->end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == ':' ||
+               c == '_' || c == '.' || c == '-';
+      });
+  if (!valid) {
+    reader.fail(kName, "must be 1 to 64 characters of A-Z a-z 0-9 : _ . -");
+    return;
+  }
+  if (config.redis) config.redis->key_prefix = std::string(*value);
+}
+
 // One libpq value at `text`'s start: bare up to white space, or single-quoted; backslash escapes.
 std::string conninfo_value(std::string_view& text) {
   std::string value;
@@ -322,6 +341,7 @@ core::Result<Config> parse_config(const Environment& env) {
   }
   parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool
   parse_redis_url(reader, config);
+  parse_redis_key_prefix(reader, config);  // after PARLEY_REDIS_URL, whose config it completes
 
   if (reader.errors().empty()) return config;
   core::Error error;

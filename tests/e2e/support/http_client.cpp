@@ -110,6 +110,15 @@ Connection::Connection(std::uint16_t port) : port_(port) {
   ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
 }
 
+std::uint16_t Connection::local_port() const {
+  sockaddr_in address{};
+  socklen_t length = sizeof address;
+  if (::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+    throw std::runtime_error(std::string("getsockname: ") + std::strerror(errno));
+  }
+  return ntohs(address.sin_port);
+}
+
 Connection::Connection(Connection&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)), port_(other.port_), buffer_(std::move(other.buffer_)) {}
 

@@ -70,6 +70,8 @@ class Connection {
   // True when the peer closes the connection within `wait` without sending anything more.
   bool closed_by_peer(std::chrono::milliseconds wait);
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  // This end's port (getsockname): tells the server's side of this connection apart.
+  [[nodiscard]] std::uint16_t local_port() const;
 
  private:
   // Reads more bytes into buffer_: false on end of stream or reset; throws on timeout.

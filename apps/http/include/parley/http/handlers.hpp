@@ -26,11 +26,18 @@ struct HandlerContext {
   std::string_view request_id;
 };
 
-// A success: the status and the "data" (and "meta" for lists) of the envelope.
+// A body served as is, not wrapped in the envelope: a document rather than API data.
+struct Document {
+  std::string_view content_type;
+  std::string_view body;  // static storage, such as an embedded file
+};
+
+// A success: the status and the "data" (and "meta" for lists) of the envelope, or a document.
 struct Reply {
   unsigned status = 200;
   std::optional<boost::json::value> data;  // none for 204
   std::optional<boost::json::object> meta;
+  std::optional<Document> document;  // set instead of data
 };
 
 using HandlerResult = core::Result<Reply>;
@@ -47,6 +54,7 @@ class Handlers {
 
   HandlerResult healthz(const HandlerContext& ctx) const;
   HandlerResult readyz(const HandlerContext& ctx) const;
+  HandlerResult openapi(const HandlerContext& ctx) const;
 
   HandlerResult sign_up(const HandlerContext& ctx) const;
   HandlerResult log_in(const HandlerContext& ctx) const;

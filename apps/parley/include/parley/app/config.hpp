@@ -33,7 +33,8 @@ struct Config {
   // SQLite under data_dir. Holds the password: log postgres_target() instead.
   std::optional<postgres::PostgresConfig> postgres;
   // PARLEY_REDIS_URL: the token store lives in Redis when set, otherwise in the database.
-  // Holds the password: log redis_target() instead.
+  // Its key_prefix comes from PARLEY_REDIS_KEY_PREFIX (ignored without a URL). Holds the password: log
+  // redis_target() instead.
   std::optional<redis::RedisConfig> redis;
 };
 
