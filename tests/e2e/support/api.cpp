@@ -180,7 +180,7 @@ void check_sane(const Response& response) {
   CHECK(response.has_header("X-Request-ID"));
 }
 
-void check_security_headers(const Response& response) {
+void check_security_headers(const Response& response, std::string_view media) {
   INFO(response.describe());
   CHECK(response.header("X-Content-Type-Options") == std::optional<std::string>("nosniff"));
   CHECK(response.header("Referrer-Policy") == std::optional<std::string>("no-referrer"));
@@ -194,7 +194,7 @@ void check_security_headers(const Response& response) {
   if (!response.body.empty()) {
     const auto content_type = response.header("Content-Type");
     REQUIRE(content_type.has_value());
-    CHECK(std::string(media_type(*content_type)) == "application/json");
+    CHECK(std::string(media_type(*content_type)) == media);
   }
 }
 

@@ -80,8 +80,8 @@ class Api {
 
 // No 5xx, and an X-Request-ID on the response. Used on every response the tests see.
 void check_sane(const Response& response);
-// The security headers of the contract (and Content-Type: application/json when there is a body).
-void check_security_headers(const Response& response);
+// The security headers of the contract, and Content-Type `media` when there is a body.
+void check_security_headers(const Response& response, std::string_view media = "application/json");
 
 // ---- envelope assertions
 struct Meta {
