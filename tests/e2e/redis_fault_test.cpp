@@ -50,13 +50,7 @@ class OwnRedis {
   void restart() { run({"start", dir_.string(), "--password", password_, "--port", port_}); }
 
  private:
-  static void run(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {"/bin/bash", PARLEY_REDIS_SCRIPT};
-    argv.insert(argv.end(), args.begin(), args.end());
-    const ProcessResult result = run_process(argv, {}, {}, std::chrono::seconds(30));
-    if (!result.status.success())
-      throw std::runtime_error("redis.sh " + args.front() + ": " + result.describe());
-  }
+  static void run(const std::vector<std::string>& args) { run_service_script(PARLEY_REDIS_SCRIPT, args); }
 
   std::filesystem::path dir_;
   std::string url_;

@@ -3,6 +3,8 @@
 #
 #   postgres.sh start DIR   initialise DIR, start the server, create the database parley_test,
 #                           write its libpq conninfo to DIR/conninfo and print it
+#   postgres.sh restart DIR stop the server in DIR with fast shutdown (every session is cut)
+#                           and start it again on the same port, as an operator's restart would
 #   postgres.sh stop DIR    stop the server and remove DIR
 #
 # Both are idempotent: start reuses a server already running in DIR, stop of a stopped or
@@ -14,7 +16,7 @@ pg_bin=${PARLEY_PG_BIN:-/usr/lib/postgresql/15/bin}
 database=parley_test
 
 usage() {
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|restart|stop DIR" >&2
   exit 2
 }
 
@@ -105,6 +107,15 @@ stop_server() {
   fi
 }
 
+# pg_ctl keeps the start options (port, settings) in postmaster.opts and reuses them.
+restart() {
+  if ! is_running; then
+    echo "postgres.sh: no server is running in $dir" >&2
+    return 1
+  fi
+  pg pg_ctl -D "$dir/data" -l "$dir/server.log" -m fast -w -t 30 restart >/dev/null
+}
+
 stop() {
   [[ -e $dir ]] || return 0
   stop_server
@@ -113,6 +124,7 @@ stop() {
 
 case $command in
   start) start ;;
+  restart) restart ;;
   stop) stop ;;
   *) usage ;;
 esac

@@ -91,9 +91,25 @@ bool on_backing_services() {
   return dir != nullptr && *dir != '\0';
 }
 
+std::filesystem::path backing_services_dir() {
+  if (!on_backing_services()) throw std::runtime_error(std::string(kServicesDirVariable) + " is not set");
+  return std::getenv(kServicesDirVariable);
+}
+
+std::string run_service_script(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/bin/bash", script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const ProcessResult result = run_process(argv, {}, {}, std::chrono::seconds(60));
+  if (!result.status.success()) {
+    throw std::runtime_error(std::filesystem::path(script).filename().string() + " " + args.front() + ": " +
+                             result.describe());
+  }
+  return result.out.substr(0, result.out.find('\n'));
+}
+
 Environment backing_service_environment() {
   if (!on_backing_services()) return {};
-  const std::filesystem::path dir = std::getenv(kServicesDirVariable);
+  const std::filesystem::path dir = backing_services_dir();
   const auto admin = parse_conninfo(read_first_line(dir / "postgres" / "conninfo"));
   const std::string redis_url = read_first_line(dir / "redis" / "url");
 

@@ -60,6 +60,12 @@ std::string one_line(std::string_view text) {
   throw soci::postgresql_soci_error(message, state);
 }
 
+// libpq's default notice processor prints server notices, and errors that arrive while no
+// query runs (such as "FATAL: terminating connection due to administrator command" when the
+// server restarts), as raw text on stderr, which would break the JSON log stream. The
+// adapter already learns of a lost connection from the next call on it and reports it then.
+void ignore_notice(void* /*context*/, const char* /*message*/) noexcept {}
+
 }  // namespace
 
 // ---- PreparedStatement -------------------------------------------------------------------
@@ -182,6 +188,8 @@ void Connection::open() {
   } catch (const soci::soci_error& error) {
     throw UnavailableError("cannot connect to PostgreSQL: " + one_line(error.get_error_message()));
   }
+  if (PGconn* connection = native_connection(*session_))
+    PQsetNoticeProcessor(connection, ignore_notice, nullptr);
   last_used_ = std::chrono::steady_clock::now();
 }
 
