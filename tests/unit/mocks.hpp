@@ -17,6 +17,7 @@ namespace parley::unit {
 class MockUserRepository final : public trompeloeil::mock_interface<core::UserRepository> {
  public:
   IMPLEMENT_MOCK1(create);
+  IMPLEMENT_MOCK1(create_many);
   IMPLEMENT_MOCK1(find_by_id);
   IMPLEMENT_MOCK1(find_by_email);
   IMPLEMENT_MOCK1(find_by_username);
@@ -27,6 +28,7 @@ class MockUserRepository final : public trompeloeil::mock_interface<core::UserRe
 class MockPostRepository final : public trompeloeil::mock_interface<core::PostRepository> {
  public:
   IMPLEMENT_MOCK1(create);
+  IMPLEMENT_MOCK1(create_many);
   IMPLEMENT_MOCK1(find_by_id);
   IMPLEMENT_MOCK1(update);
   IMPLEMENT_MOCK1(remove);
@@ -36,6 +38,7 @@ class MockPostRepository final : public trompeloeil::mock_interface<core::PostRe
 class MockCommentRepository final : public trompeloeil::mock_interface<core::CommentRepository> {
  public:
   IMPLEMENT_MOCK1(create);
+  IMPLEMENT_MOCK1(create_many);
   IMPLEMENT_MOCK1(find_by_id);
   IMPLEMENT_MOCK1(remove);
   IMPLEMENT_MOCK2(list_for_post);

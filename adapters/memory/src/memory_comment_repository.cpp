@@ -2,6 +2,7 @@
 #include "parley/memory/memory_comment_repository.hpp"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "paging.hpp"
@@ -23,6 +24,20 @@ core::Status MemoryCommentRepository::create(const core::Comment& comment) {
   // Like a foreign key: no comment on a post that does not exist.
   if (!store_.posts_.contains(comment.post_id)) return Error::not_found("post not found");
   if (!store_.comments_.emplace(comment.id, comment).second) return Error::conflict("id", "is already taken");
+  return {};
+}
+
+core::Status MemoryCommentRepository::create_many(std::span<const core::Comment> comments) {
+  const std::lock_guard lock(store_.mutex_);
+  std::set<core::CommentId> ids;
+  for (const core::Comment& comment : comments) {
+    if (!store_.posts_.contains(comment.post_id)) return Error::not_found("post not found");
+    if (store_.comments_.contains(comment.id) || !ids.insert(comment.id).second) {
+      return Error::conflict("id", "is already taken");
+    }
+  }
+  for (const core::Comment& comment : comments)
+    store_.comments_.emplace(comment.id, comment);
   return {};
 }
 

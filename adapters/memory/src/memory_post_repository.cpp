@@ -2,6 +2,7 @@
 #include "parley/memory/memory_post_repository.hpp"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 
 #include "paging.hpp"
@@ -27,6 +28,19 @@ bool matches(const core::Post& post, const core::PostQuery& query) {
 core::Status MemoryPostRepository::create(const core::Post& post) {
   const std::lock_guard lock(store_.mutex_);
   if (!store_.posts_.emplace(post.id, post).second) return Error::conflict("id", "is already taken");
+  return {};
+}
+
+core::Status MemoryPostRepository::create_many(std::span<const core::Post> posts) {
+  const std::lock_guard lock(store_.mutex_);
+  std::set<core::PostId> ids;
+  for (const core::Post& post : posts) {
+    if (store_.posts_.contains(post.id) || !ids.insert(post.id).second) {
+      return Error::conflict("id", "is already taken");
+    }
+  }
+  for (const core::Post& post : posts)
+    store_.posts_.emplace(post.id, post);
   return {};
 }
 

@@ -1,6 +1,9 @@
 // Users in a map, with uniqueness checked by scanning: fine for the sizes tests use.
 #include "parley/memory/memory_user_repository.hpp"
 
+#include <set>
+#include <string>
+
 namespace parley::memory {
 
 namespace {
@@ -32,6 +35,32 @@ core::Status MemoryUserRepository::create(const core::User& user) {
   if (store_.users_.contains(user.id)) return Error::conflict("id", "is already taken");
   if (auto status = check_unique(store_.users_, user); !status) return status;
   store_.users_.emplace(user.id, user);
+  return {};
+}
+
+core::Status MemoryUserRepository::create_many(std::span<const core::User> users) {
+  const std::lock_guard lock(store_.mutex_);
+  // Every check before any insert, so a conflict leaves the store as it was.
+  std::set<std::string> emails;
+  std::set<std::string> usernames;
+  for (const auto& [id, user] : store_.users_) {
+    emails.insert(core::ascii_lower(user.email.str()));
+    usernames.insert(core::ascii_lower(user.username.str()));
+  }
+  std::set<core::UserId> ids;
+  for (const core::User& user : users) {
+    if (store_.users_.contains(user.id) || !ids.insert(user.id).second) {
+      return Error::conflict("id", "is already taken");
+    }
+    if (!emails.insert(core::ascii_lower(user.email.str())).second) {
+      return Error::conflict("email", "is already taken");
+    }
+    if (!usernames.insert(core::ascii_lower(user.username.str())).second) {
+      return Error::conflict("username", "is already taken");
+    }
+  }
+  for (const core::User& user : users)
+    store_.users_.emplace(user.id, user);
   return {};
 }
 

@@ -43,16 +43,31 @@ core::Result<core::Comment> read_comment(const detail::PreparedStatement& row) {
                        .created_at = detail::from_millis(row.int64(4))};
 }
 
+void insert_comment(detail::Connection& connection, const core::Comment& comment) {
+  connection.prepared(kInsertComment)
+      .execute({{"id", comment.id.to_string()},
+                {"post_id", comment.post_id.to_string()},
+                {"author_id", comment.author_id.to_string()},
+                {"body", comment.body.str()},
+                {"created_at", detail::to_param(comment.created_at)}});
+}
+
 }  // namespace
 
+// One statement, no BEGIN/COMMIT round trips: a single INSERT is atomic by itself.
 core::Status PostgresCommentRepository::create(const core::Comment& comment) {
   return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
-    connection.prepared(kInsertComment)
-        .execute({{"id", comment.id.to_string()},
-                  {"post_id", comment.post_id.to_string()},
-                  {"author_id", comment.author_id.to_string()},
-                  {"body", comment.body.str()},
-                  {"created_at", detail::to_param(comment.created_at)}});
+    insert_comment(connection, comment);
+    return {};
+  });
+}
+
+core::Status PostgresCommentRepository::create_many(std::span<const core::Comment> comments) {
+  return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
+    detail::Transaction transaction(connection);
+    for (const core::Comment& comment : comments)
+      insert_comment(connection, comment);
+    transaction.commit();
     return {};
   });
 }

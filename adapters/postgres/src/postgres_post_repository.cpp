@@ -64,18 +64,33 @@ core::Result<core::Post> read_post(const detail::PreparedStatement& row) {
                     .updated_at = detail::from_millis(row.int64(6))};
 }
 
+void insert_post(detail::Connection& connection, const core::Post& post) {
+  connection.prepared(kInsertPost)
+      .execute({{"id", post.id.to_string()},
+                {"author_id", post.author_id.to_string()},
+                {"title", post.title.str()},
+                {"body", post.body.str()},
+                {"is_published", detail::to_param(post.is_published)},
+                {"created_at", detail::to_param(post.created_at)},
+                {"updated_at", detail::to_param(post.updated_at)}});
+}
+
 }  // namespace
 
+// One statement, no BEGIN/COMMIT round trips: a single INSERT is atomic by itself.
 core::Status PostgresPostRepository::create(const core::Post& post) {
   return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
-    connection.prepared(kInsertPost)
-        .execute({{"id", post.id.to_string()},
-                  {"author_id", post.author_id.to_string()},
-                  {"title", post.title.str()},
-                  {"body", post.body.str()},
-                  {"is_published", detail::to_param(post.is_published)},
-                  {"created_at", detail::to_param(post.created_at)},
-                  {"updated_at", detail::to_param(post.updated_at)}});
+    insert_post(connection, post);
+    return {};
+  });
+}
+
+core::Status PostgresPostRepository::create_many(std::span<const core::Post> posts) {
+  return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
+    detail::Transaction transaction(connection);
+    for (const core::Post& post : posts)
+      insert_post(connection, post);
+    transaction.commit();
     return {};
   });
 }

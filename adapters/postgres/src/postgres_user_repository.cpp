@@ -54,20 +54,35 @@ core::Result<core::User> find_one(detail::Connection& connection, const char* qu
   return read_user(statement);
 }
 
+void insert_user(detail::Connection& connection, const core::User& user) {
+  connection.prepared(kInsertUser)
+      .execute({{"id", user.id.to_string()},
+                {"email", core::ascii_lower(user.email.str())},
+                {"username", user.username.str()},
+                {"bio", user.bio.str()},
+                {"role", std::string(core::to_string(user.role))},
+                {"blocked", detail::to_param(user.blocked)},
+                {"password_hash", user.password_hash},
+                {"created_at", detail::to_param(user.created_at)},
+                {"updated_at", detail::to_param(user.updated_at)}});
+}
+
 }  // namespace
 
+// One statement, no BEGIN/COMMIT round trips: a single INSERT is atomic by itself.
 core::Status PostgresUserRepository::create(const core::User& user) {
   return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
-    connection.prepared(kInsertUser)
-        .execute({{"id", user.id.to_string()},
-                  {"email", core::ascii_lower(user.email.str())},
-                  {"username", user.username.str()},
-                  {"bio", user.bio.str()},
-                  {"role", std::string(core::to_string(user.role))},
-                  {"blocked", detail::to_param(user.blocked)},
-                  {"password_hash", user.password_hash},
-                  {"created_at", detail::to_param(user.created_at)},
-                  {"updated_at", detail::to_param(user.updated_at)}});
+    insert_user(connection, user);
+    return {};
+  });
+}
+
+core::Status PostgresUserRepository::create_many(std::span<const core::User> users) {
+  return detail::run(database_, detail::Access::write, [&](detail::Connection& connection) -> core::Status {
+    detail::Transaction transaction(connection);
+    for (const core::User& user : users)
+      insert_user(connection, user);
+    transaction.commit();
     return {};
   });
 }

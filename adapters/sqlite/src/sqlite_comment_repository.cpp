@@ -62,17 +62,26 @@ void run(soci::statement& statement, const char* query, bool with_data) {
 }  // namespace
 
 core::Status SqliteCommentRepository::create(const core::Comment& comment) {
+  return create_many(std::span<const core::Comment>(&comment, 1));
+}
+
+core::Status SqliteCommentRepository::create_many(std::span<const core::Comment> comments) {
   return detail::guarded([&]() -> core::Status {
     detail::Lease lease(database_);
     soci::session& session = lease.session();
-    const std::string id = comment.id.to_string();
-    const std::string post_id = comment.post_id.to_string();
-    const std::string author_id = comment.author_id.to_string();
-    const long long created_at = detail::to_millis(comment.created_at);
+    std::string post_id;
     try {
-      session << kInsertComment, soci::use(id, "id"), soci::use(post_id, "post_id"),
-          soci::use(author_id, "author_id"), soci::use(comment.body.str(), "body"),
-          soci::use(created_at, "created_at");
+      detail::WriteTransaction transaction(session);
+      for (const core::Comment& comment : comments) {
+        const std::string id = comment.id.to_string();
+        post_id = comment.post_id.to_string();
+        const std::string author_id = comment.author_id.to_string();
+        const long long created_at = detail::to_millis(comment.created_at);
+        session << kInsertComment, soci::use(id, "id"), soci::use(post_id, "post_id"),
+            soci::use(author_id, "author_id"), soci::use(comment.body.str(), "body"),
+            soci::use(created_at, "created_at");
+      }
+      transaction.commit();
     } catch (const std::exception& error) {
       if (!detail::is_foreign_key_violation(error)) throw;
       // SQLite does not say which key failed; the post is the one callers can name wrongly.

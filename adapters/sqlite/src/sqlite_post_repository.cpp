@@ -92,14 +92,23 @@ void run(soci::statement& statement, const char* query, bool with_data) {
 }  // namespace
 
 core::Status SqlitePostRepository::create(const core::Post& post) {
+  return create_many(std::span<const core::Post>(&post, 1));
+}
+
+core::Status SqlitePostRepository::create_many(std::span<const core::Post> posts) {
   return detail::guarded([&]() -> core::Status {
     detail::Lease lease(database_);
-    const PostRow row = PostRow::from(post);
+    soci::session& session = lease.session();
     try {
-      lease.session() << kInsertPost, soci::use(row.id, "id"), soci::use(row.author_id, "author_id"),
-          soci::use(row.title, "title"), soci::use(row.body, "body"),
-          soci::use(row.is_published, "is_published"), soci::use(row.created_at, "created_at"),
-          soci::use(row.updated_at, "updated_at");
+      detail::WriteTransaction transaction(session);
+      for (const core::Post& post : posts) {
+        const PostRow row = PostRow::from(post);
+        session << kInsertPost, soci::use(row.id, "id"), soci::use(row.author_id, "author_id"),
+            soci::use(row.title, "title"), soci::use(row.body, "body"),
+            soci::use(row.is_published, "is_published"), soci::use(row.created_at, "created_at"),
+            soci::use(row.updated_at, "updated_at");
+      }
+      transaction.commit();
     } catch (const std::exception& error) {
       return detail::translate(error, "author not found");
     }

@@ -81,13 +81,22 @@ core::Result<core::User> find_one(Database& database, const char* query, const s
 }  // namespace
 
 core::Status SqliteUserRepository::create(const core::User& user) {
+  return create_many(std::span<const core::User>(&user, 1));
+}
+
+core::Status SqliteUserRepository::create_many(std::span<const core::User> users) {
   return detail::guarded([&]() -> core::Status {
     detail::Lease lease(database_);
-    const UserRow row = UserRow::from(user);
-    lease.session() << kInsertUser, soci::use(row.id, "id"), soci::use(row.email, "email"),
-        soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.role, "role"),
-        soci::use(row.blocked, "blocked"), soci::use(row.password_hash, "password_hash"),
-        soci::use(row.created_at, "created_at"), soci::use(row.updated_at, "updated_at");
+    soci::session& session = lease.session();
+    detail::WriteTransaction transaction(session);
+    for (const core::User& user : users) {
+      const UserRow row = UserRow::from(user);
+      session << kInsertUser, soci::use(row.id, "id"), soci::use(row.email, "email"),
+          soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.role, "role"),
+          soci::use(row.blocked, "blocked"), soci::use(row.password_hash, "password_hash"),
+          soci::use(row.created_at, "created_at"), soci::use(row.updated_at, "updated_at");
+    }
+    transaction.commit();
     return {};
   });
 }

@@ -1,6 +1,8 @@
 // PostRepository over a MemoryStore.
 #pragma once
 
+#include <span>
+
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/memory/memory_store.hpp"
 
@@ -11,6 +13,7 @@ class MemoryPostRepository final : public core::PostRepository {
   explicit MemoryPostRepository(MemoryStore& store) : store_(store) {}
 
   core::Status create(const core::Post& post) override;
+  core::Status create_many(std::span<const core::Post> posts) override;
   core::Result<core::Post> find_by_id(const core::PostId& id) override;
   core::Status update(const core::Post& post) override;
   core::Status remove(const core::PostId& id) override;

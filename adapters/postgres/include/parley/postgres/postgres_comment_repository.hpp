@@ -1,6 +1,8 @@
 // CommentRepository over PostgreSQL.
 #pragma once
 
+#include <span>
+
 #include "parley/core/ports/comment_repository.hpp"
 #include "parley/postgres/database.hpp"
 
@@ -11,6 +13,7 @@ class PostgresCommentRepository final : public core::CommentRepository {
   explicit PostgresCommentRepository(Database& database) : database_(database) {}
 
   core::Status create(const core::Comment& comment) override;
+  core::Status create_many(std::span<const core::Comment> comments) override;
   core::Result<core::Comment> find_by_id(const core::CommentId& id) override;
   core::Status remove(const core::CommentId& id) override;
   core::Result<core::Page<core::Comment>> list_for_post(const core::PostId& post_id,

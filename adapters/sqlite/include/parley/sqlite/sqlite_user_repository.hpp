@@ -1,6 +1,8 @@
 // UserRepository over SQLite.
 #pragma once
 
+#include <span>
+
 #include "parley/core/ports/user_repository.hpp"
 #include "parley/sqlite/database.hpp"
 
@@ -11,6 +13,7 @@ class SqliteUserRepository final : public core::UserRepository {
   explicit SqliteUserRepository(Database& database) : database_(database) {}
 
   core::Status create(const core::User& user) override;
+  core::Status create_many(std::span<const core::User> users) override;
   core::Result<core::User> find_by_id(const core::UserId& id) override;
   core::Result<core::User> find_by_email(const core::Email& email) override;
   core::Result<core::User> find_by_username(const core::Username& username) override;

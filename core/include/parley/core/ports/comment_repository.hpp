@@ -1,6 +1,8 @@
 // Port: where comments are kept. Every method may also return `unavailable`.
 #pragma once
 
+#include <span>
+
 #include "parley/core/domain/entities.hpp"
 #include "parley/core/domain/paging.hpp"
 #include "parley/core/result.hpp"
@@ -13,6 +15,8 @@ class CommentRepository {
 
   // not_found when the post does not exist; conflict when the id is taken.
   virtual Status create(const Comment& comment) = 0;
+  // Bulk load: all of `comments` in one transaction, or none; errors as create().
+  virtual Status create_many(std::span<const Comment> comments) = 0;
   // not_found.
   virtual Result<Comment> find_by_id(const CommentId& id) = 0;
   // not_found.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 
 #include "parley/core/domain/entities.hpp"
 #include "parley/core/domain/paging.hpp"
@@ -27,6 +28,8 @@ class PostRepository {
 
   // conflict when the id is taken.
   virtual Status create(const Post& post) = 0;
+  // Bulk load: all of `posts` in one transaction, or none. conflict when any id is taken.
+  virtual Status create_many(std::span<const Post> posts) = 0;
   // not_found.
   virtual Result<Post> find_by_id(const PostId& id) = 0;
   // Replaces title, body, is_published and updated_at. not_found.

@@ -2,6 +2,8 @@
 // case-insensitively. Every method may also return `unavailable` when storage is unreachable.
 #pragma once
 
+#include <span>
+
 #include "parley/core/domain/entities.hpp"
 #include "parley/core/result.hpp"
 
@@ -13,6 +15,9 @@ class UserRepository {
 
   // conflict with details {"email": ...} or {"username": ...} when either is taken.
   virtual Status create(const User& user) = 0;
+  // Bulk load (`parley seed`): all of `users` in one transaction, or none of them. conflict as
+  // create() when any is taken, by a stored user or by another in the batch.
+  virtual Status create_many(std::span<const User> users) = 0;
   // not_found when no user has this id.
   virtual Result<User> find_by_id(const UserId& id) = 0;
   // not_found when no user has this email.
