@@ -158,7 +158,7 @@ def main():
         rel = os.path.relpath(path, root)
         with open(path, encoding="utf-8") as f:
             text = f.read()
-        for match in re.finditer(r"(-D)?\b(PARLEY_[A-Z0-9_]+)", text):
+        for match in re.finditer(r"(?:(-D)|(?<![A-Za-z0-9_]))(PARLEY_[A-Z0-9_]+)", text):
             name = match.group(2)
             if match.group(1):
                 if name not in cmake_options:
