@@ -136,6 +136,28 @@ TEST_CASE("plain HTTP is redirected to HTTPS; the TLS server block proxies with 
   CHECK(proxied.header("Strict-Transport-Security") == std::optional<std::string>("max-age=31536000"));
 }
 
+TEST_CASE("nginx compresses large JSON and YAML answers for clients that accept gzip", "[multi]") {
+  const Api api = through_nginx();
+  // Enough posts for a list body above gzip_min_length (1024 bytes).
+  const e2e::Account author = e2e::new_user(api, "gzip");
+  for (int i = 0; i < 8; ++i)
+    e2e::create_post(api, author, true,
+                     "A post long enough to make the list worth compressing " + std::to_string(i));
+  const Response plain = api.get("/api/v1/posts?page=1&size=8");
+  REQUIRE(plain.status == 200);
+  REQUIRE(plain.body.size() > 1024);
+  CHECK_FALSE(plain.has_header("Content-Encoding"));
+  for (const std::string target : {"/api/v1/posts?page=1&size=8", "/openapi.yaml"}) {
+    const Response zipped = api.get(target, {}, {{"Accept-Encoding", "gzip"}});
+    INFO(target << ": " << zipped.describe());
+    CHECK(zipped.status == 200);
+    CHECK(zipped.header("Content-Encoding") == std::optional<std::string>("gzip"));
+    REQUIRE(zipped.body.size() > 2);
+    CHECK(static_cast<unsigned char>(zipped.body[0]) == 0x1f);  // the gzip magic number
+    CHECK(static_cast<unsigned char>(zipped.body[1]) == 0x8b);
+  }
+}
+
 TEST_CASE("the image's health check script passes on a live instance and fails on a closed port", "[multi]") {
   auto& c = cluster();
   const std::string script = std::string(PARLEY_SOURCE_DIR) + "/deploy/docker/healthcheck.sh";
