@@ -319,11 +319,14 @@ def main():
     if "PARLEY_LISTEN" in configmap:
         listen_values.append(("k8s ConfigMap", configmap["PARLEY_LISTEN"]))
     grace_setting = int(configmap.get("PARLEY_SHUTDOWN_GRACE_SECONDS", shutdown_grace))
+    image_user = re.search(r"^USER (\d+):(\d+)$", runtime, re.M)
     for rel, doc in k8s.get("Deployment", []) + k8s.get("Job", []):
         pod = doc["spec"]["template"]["spec"]
         security = pod.get("securityContext", {})
         if not security.get("runAsNonRoot"):
             problem(rel, "pods must run as non-root")
+        if not image_user or (str(security.get("runAsUser")), str(security.get("runAsGroup"))) != image_user.groups():
+            problem(rel, "runAsUser/runAsGroup must be the image's USER uid:gid")
         for container in pod["containers"]:
             for arg in container.get("args", []):
                 if arg not in commands:

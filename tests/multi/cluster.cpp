@@ -181,9 +181,13 @@ Cluster& cluster() {
       made->shared.emplace_back(name, value);
   }
   if (made->shared.size() != 3) throw std::runtime_error("instance A has no PostgreSQL/Redis configuration");
-  // B must find the schema A made: it refuses to start on a pending migration.
+  // B must find the schema A made: it refuses to start on a pending migration. Its data
+  // directory is one that cannot be created (procfs): on PostgreSQL with a configured JWT
+  // secret Parley writes nothing to disk, which the read-only root file system of
+  // deploy/k8s and deploy/compose relies on.
   e2e::Environment b_environment = made->shared;
   b_environment.emplace_back("PARLEY_MIGRATE_ON_START", "false");
+  b_environment.emplace_back("PARLEY_DATA_DIR", "/proc/parley-multi-read-only/data");
   made->b = std::make_unique<e2e::ServerProcess>(b_environment);
   made->nginx = std::make_unique<NginxProcess>(made->nginx_dir.path(),
                                                std::vector<std::uint16_t>{made->a->port(), made->b->port()});
