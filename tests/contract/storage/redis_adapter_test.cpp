@@ -397,6 +397,26 @@ TEST_CASE("Redis: every key gets a Redis TTL equal to the remaining lifetime", "
   CHECK(pttl(*client, client->key("tokens:user-families:" + user)) == -1);
 }
 
+TEST_CASE("Redis: a rate-limit key lives until its allowance is full again", "[redis]") {
+  testing::FakeClock clock;
+  auto client = open_redis(redis_test_config());
+  redis::RedisRateLimiter limiter(*client, clock);
+  const core::RatePolicy policy{3, 60s};
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy).ok());
+  const std::string key = client->key("ratelimit:ip:192.0.2.7");
+  const long long one = pttl(*client, key);
+  CHECK(one <= 20'000);
+  CHECK(one > 10'000);
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy).ok());
+  const long long two = pttl(*client, key);
+  CHECK(two <= 40'000);
+  CHECK(two > 30'000);
+  // A rejected hit changes nothing.
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy)->allowed);
+  REQUIRE_FALSE(limiter.hit("ip:192.0.2.7", policy)->allowed);
+  CHECK(pttl(*client, key) <= 60'000);
+}
+
 TEST_CASE("Redis: a key past its real TTL is gone whatever the clock says", "[redis]") {
   testing::FakeClock clock;
   auto client = open_redis(redis_test_config());
