@@ -4,6 +4,7 @@
 // test's speed (one hit's share of the window is far longer than a run).
 #include <catch2/catch.hpp>
 
+#include "support/backing_services.hpp"
 #include "support/fixture.hpp"
 
 namespace parley::e2e {
@@ -81,6 +82,11 @@ TEST_CASE("limited routes carry RateLimit headers that count down, operational r
     }
   }
   stop_cleanly(server);
+  // In the e2e-pg run the budgets live in Redis, shared by instances; otherwise in process.
+  const std::string log = server.read_log();
+  INFO(log);
+  CHECK(log.find(on_backing_services() ? "\"rate_limiter\":\"redis " : "\"rate_limiter\":\"memory\"") !=
+        std::string::npos);
 }
 
 TEST_CASE("over the limit: 429 RATE_LIMITED with Retry-After - auth by IP, writes per user",
@@ -157,6 +163,7 @@ TEST_CASE("PARLEY_RATE_LIMIT_ENABLED=false - no RateLimit headers and no 429", "
   }
   CHECK_FALSE(api.get("/api/v1/posts").has_header("RateLimit-Limit"));
   stop_cleanly(server);
+  CHECK(server.read_log().find("\"rate_limiter\":\"off\"") != std::string::npos);
 }
 
 }  // namespace parley::e2e
