@@ -462,6 +462,23 @@ TEST_CASE("Redis: a second instance on the same server sees the first one's revo
   CHECK(second.consume_refresh_token("fp-3").ok());
 }
 
+TEST_CASE("Redis: two instances share one rate-limit budget per key", "[redis]") {
+  const auto config = redis_test_config();
+  testing::FakeClock clock;
+  auto client_1 = open_redis(config);
+  auto client_2 = open_redis(config);  // its own pool, as another process would have
+  redis::RedisRateLimiter limiter_1(*client_1, clock);
+  redis::RedisRateLimiter limiter_2(*client_2, clock);
+  const core::RatePolicy policy{3, 60s};
+  CHECK(limiter_1.hit("auth:ip:192.0.2.9", policy)->remaining == 2);
+  CHECK(limiter_2.hit("auth:ip:192.0.2.9", policy)->remaining == 1);
+  CHECK(limiter_1.hit("auth:ip:192.0.2.9", policy)->allowed);
+  const auto rejected = limiter_2.hit("auth:ip:192.0.2.9", policy);
+  REQUIRE(rejected.ok());
+  CHECK_FALSE(rejected->allowed);
+  CHECK(rejected->retry_after == 20s);
+}
+
 TEST_CASE("Redis: two instances consuming one refresh token: exactly one sees it unused", "[redis]") {
   const auto config = redis_test_config();
   testing::FakeClock clock;
