@@ -264,6 +264,13 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_JWT_SECRET", "too-short"},
       {"PARLEY_REDIS_KEY_PREFIX", "parley prod:"},
       {"PARLEY_REDIS_KEY_PREFIX", ""},
+      {"PARLEY_RATE_LIMIT_ENABLED", "yes"},
+      {"PARLEY_RATE_LIMIT_AUTH", "10/60"},
+      {"PARLEY_RATE_LIMIT_WRITE", "0/60s"},
+      {"PARLEY_RATE_LIMIT_READ", "ten/60s"},
+      {"PARLEY_RATE_LIMIT_READ", "10/-60s"},
+      {"PARLEY_TRUSTED_PROXIES", "10.0.0.1/8"},
+      {"PARLEY_TRUSTED_PROXIES", "proxy.internal"},
   };
   for (const auto& c : cases) {
     TempDir dir;

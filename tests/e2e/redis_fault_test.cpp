@@ -70,7 +70,7 @@ Response get(std::uint16_t port, const std::string& target, const std::string& t
 
 TEST_CASE(
     "Redis down: authenticated routes fail closed with 503, /readyz names the token store, "
-    "anonymous reads go on, and it recovers by itself",
+    "anonymous reads go on (rate limiting fails open), and it recovers by itself",
     "[.][e2e][redis-fault]") {
   INFO("runs only in the e2e-pg registration, where PARLEY_E2E_SERVICES_DIR is set");
   REQUIRE(on_backing_services());
@@ -94,7 +94,10 @@ TEST_CASE(
   const Response ready = get(server.port(), "/readyz");
   INFO("GET /readyz with Redis down: " << ready.describe());
   expect_error(ready, 503, "UNAVAILABLE", {{"token_store", "unavailable"}});
-  expect_data(api.get("/api/v1/posts/" + post_id), 200);
+  // The rate limiter fails open: requests are served, without RateLimit headers.
+  const Response read_while_down = api.get("/api/v1/posts/" + post_id);
+  expect_data(read_while_down, 200);
+  CHECK_FALSE(read_while_down.has_header("RateLimit-Limit"));
   expect_list(api.get("/api/v1/posts"));
 
   redis.restart();
@@ -105,7 +108,9 @@ TEST_CASE(
     status = get(server.port(), "/readyz").status;
   }
   CHECK(status == 200);
-  expect_data(api.get("/api/v1/users/me", account.token()), 200);
+  const Response me_again = api.get("/api/v1/users/me", account.token());
+  expect_data(me_again, 200);
+  CHECK(me_again.has_header("RateLimit-Limit"));  // limiting resumed with Redis
   expect_data(api.post("/api/v1/posts", {{"title", "after"}, {"body", "the outage"}}, account.token()), 201);
 
   const ExitStatus stopped = server.stop();
@@ -115,6 +120,14 @@ TEST_CASE(
   INFO("server log:\n" << log);
   CHECK(audit_log(log, remembered_secrets()) == std::vector<std::string>{});
   CHECK(log.find("token_store") != std::string::npos);
+  // One line when the limiter went away (not one per request), one when it came back.
+  std::size_t unavailable_lines = 0;
+  for (auto at = log.find("rate limiter unavailable"); at != std::string::npos;
+       at = log.find("rate limiter unavailable", at + 1)) {
+    ++unavailable_lines;
+  }
+  CHECK(unavailable_lines == 1);
+  CHECK(log.find("rate limiter available again") != std::string::npos);
 }
 
 }  // namespace parley::e2e

@@ -12,6 +12,7 @@
 
 #include "parley/http/error_map.hpp"
 #include "parley/http/log.hpp"
+#include "parley/http/rate_limit.hpp"
 #include "parley/http/router.hpp"
 
 namespace parley::http {
@@ -27,38 +28,46 @@ struct Route {
   Auth auth;
   Body body;
   HandlerResult (Handlers::*handler)(const HandlerContext&) const;
+  RateGroup rate = RateGroup::none;  // whose budget a request spends; none: not limited
 };
 
-// The whole public surface of the API, in one place.
+// The whole public surface of the API, in one place. Rate groups: auth (sign-up, login, refresh;
+// by client IP), write (every other change), read (GET); operational routes are not limited.
 constexpr std::array kRoutes{
     Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz},
     Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz},
     Route{"GET", "/openapi.yaml", Auth::none, Body::none, &Handlers::openapi},
 
-    Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up},
-    Route{"POST", "/api/v1/auth/login", Auth::none, Body::json, &Handlers::log_in},
-    Route{"POST", "/api/v1/auth/refresh", Auth::none, Body::json, &Handlers::refresh},
-    Route{"POST", "/api/v1/auth/logout", Auth::required, Body::none, &Handlers::log_out},
+    Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up, RateGroup::auth},
+    Route{"POST", "/api/v1/auth/login", Auth::none, Body::json, &Handlers::log_in, RateGroup::auth},
+    Route{"POST", "/api/v1/auth/refresh", Auth::none, Body::json, &Handlers::refresh, RateGroup::auth},
+    Route{"POST", "/api/v1/auth/logout", Auth::required, Body::none, &Handlers::log_out, RateGroup::write},
 
-    Route{"GET", "/api/v1/users/me", Auth::required, Body::none, &Handlers::get_me},
-    Route{"GET", "/api/v1/users/{id}", Auth::optional, Body::none, &Handlers::get_user},
-    Route{"PATCH", "/api/v1/users/{id}", Auth::required, Body::json, &Handlers::patch_user},
+    Route{"GET", "/api/v1/users/me", Auth::required, Body::none, &Handlers::get_me, RateGroup::read},
+    Route{"GET", "/api/v1/users/{id}", Auth::optional, Body::none, &Handlers::get_user, RateGroup::read},
+    Route{"PATCH", "/api/v1/users/{id}", Auth::required, Body::json, &Handlers::patch_user, RateGroup::write},
 
-    Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts},
-    Route{"POST", "/api/v1/posts", Auth::required, Body::json, &Handlers::create_post},
-    Route{"GET", "/api/v1/posts/{id}", Auth::optional, Body::none, &Handlers::get_post},
-    Route{"PATCH", "/api/v1/posts/{id}", Auth::required, Body::json, &Handlers::patch_post},
-    Route{"DELETE", "/api/v1/posts/{id}", Auth::required, Body::none, &Handlers::delete_post},
+    Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts, RateGroup::read},
+    Route{"POST", "/api/v1/posts", Auth::required, Body::json, &Handlers::create_post, RateGroup::write},
+    Route{"GET", "/api/v1/posts/{id}", Auth::optional, Body::none, &Handlers::get_post, RateGroup::read},
+    Route{"PATCH", "/api/v1/posts/{id}", Auth::required, Body::json, &Handlers::patch_post, RateGroup::write},
+    Route{"DELETE", "/api/v1/posts/{id}", Auth::required, Body::none, &Handlers::delete_post,
+          RateGroup::write},
 
-    Route{"GET", "/api/v1/posts/{id}/comments", Auth::optional, Body::none, &Handlers::list_comments},
-    Route{"POST", "/api/v1/posts/{id}/comments", Auth::required, Body::json, &Handlers::create_comment},
+    Route{"GET", "/api/v1/posts/{id}/comments", Auth::optional, Body::none, &Handlers::list_comments,
+          RateGroup::read},
+    Route{"POST", "/api/v1/posts/{id}/comments", Auth::required, Body::json, &Handlers::create_comment,
+          RateGroup::write},
     Route{"DELETE", "/api/v1/posts/{id}/comments/{comment_id}", Auth::required, Body::none,
-          &Handlers::delete_comment},
+          &Handlers::delete_comment, RateGroup::write},
 
-    Route{"POST", "/api/v1/admin/users/{id}/block", Auth::required, Body::none, &Handlers::block_user},
-    Route{"POST", "/api/v1/admin/users/{id}/unblock", Auth::required, Body::none, &Handlers::unblock_user},
-    Route{"PUT", "/api/v1/admin/users/{id}/role", Auth::required, Body::json, &Handlers::set_role},
-    Route{"GET", "/api/v1/admin/audit", Auth::required, Body::none, &Handlers::list_audit},
+    Route{"POST", "/api/v1/admin/users/{id}/block", Auth::required, Body::none, &Handlers::block_user,
+          RateGroup::write},
+    Route{"POST", "/api/v1/admin/users/{id}/unblock", Auth::required, Body::none, &Handlers::unblock_user,
+          RateGroup::write},
+    Route{"PUT", "/api/v1/admin/users/{id}/role", Auth::required, Body::json, &Handlers::set_role,
+          RateGroup::write},
+    Route{"GET", "/api/v1/admin/audit", Auth::required, Body::none, &Handlers::list_audit, RateGroup::read},
 };
 
 // "/api/v1/users/me" is listed before "/api/v1/users/{id}" so the literal wins; match_route
@@ -126,7 +135,8 @@ std::string render_success(const Reply& reply) {
 Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options)
     : handlers_(services, std::move(readiness)),
       request_ids_(request_ids),
-      cors_(std::move(options.cors_origins)) {}
+      cors_(std::move(options.cors_origins)),
+      rate_limits_(options.rate_limits) {}
 
 std::string Api::request_id_for(const Request& request) const {
   if (const auto incoming = request.headers.find(kRequestIdHeader);
@@ -190,28 +200,38 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
   }
 
   const Route& route = kRoutes.at(match.index);
+  std::optional<core::RateDecision> rate;  // set once the request has spent its rate budget
   const auto finish = [&](Response response, const core::Principal* principal) {
     response.route = std::string(route.path_template);
     if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
+    if (rate) add_rate_limit_headers(response, *rate);
     return response;
   };
 
+  // A failed authentication is answered after the rate check, so guessing tokens costs budget.
   std::optional<core::Principal> principal;
+  std::optional<core::Error> auth_failure;
   if (route.auth != Auth::none) {
     const auto token = bearer_token(request);
     if (token && token->empty()) {
-      return finish(error_response(core::Error::unauthorized("malformed Authorization header"), request_id),
-                    nullptr);
-    }
-    if (token) {
+      auth_failure = core::Error::unauthorized("malformed Authorization header");
+    } else if (token) {
       auto authenticated = handlers_.authenticate(*token);
-      if (!authenticated) return finish(error_response(authenticated.error(), request_id), nullptr);
-      principal = std::move(authenticated).value();
+      if (authenticated) {
+        principal = std::move(authenticated).value();
+      } else {
+        auth_failure = std::move(authenticated).error();
+      }
     } else if (route.auth == Auth::required) {
-      return finish(error_response(core::Error::unauthorized("missing bearer token"), request_id), nullptr);
+      auth_failure = core::Error::unauthorized("missing bearer token");
     }
   }
   const core::Principal* principal_ptr = principal ? &*principal : nullptr;
+  if (rate_limits_ != nullptr) {
+    rate = rate_limits_->check(route.rate, request, principal_ptr);
+    if (rate && !rate->allowed) return finish(rate_limited_response(*rate, request_id), principal_ptr);
+  }
+  if (auth_failure) return finish(error_response(*auth_failure, request_id), nullptr);
 
   boost::json::object body;
   if (route.body == Body::json) {

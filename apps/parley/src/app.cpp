@@ -6,11 +6,13 @@
 
 #include "parley/app/secret.hpp"
 #include "parley/http/log.hpp"
+#include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
+#include "parley/redis/redis_rate_limiter.hpp"
 #include "parley/redis/redis_token_store.hpp"
 #include "parley/sqlite/sqlite_audit_log.hpp"
 #include "parley/sqlite/sqlite_comment_repository.hpp"
@@ -45,6 +47,13 @@ Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, co
   // Revocations in Redis are shared by every instance on that server.
   if (storage.redis) storage.tokens = std::make_unique<redis::RedisTokenStore>(*storage.redis, clock);
   return storage;
+}
+
+// In Redis the budgets are shared by every instance on the server and prefix; in process each
+// instance counts alone.
+std::unique_ptr<core::RateLimiter> make_rate_limiter(Storage& storage, core::Clock& clock) {
+  if (storage.redis) return std::make_unique<redis::RedisRateLimiter>(*storage.redis, clock);
+  return std::make_unique<memory::MemoryRateLimiter>(clock);
 }
 
 // Applies pending migrations, or refuses to run with any when the config says not to migrate.
@@ -150,12 +159,16 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Stora
       post_service_(*storage_.posts, *clock_, ids_),
       comment_service_(*storage_.posts, *storage_.comments, *clock_, ids_),
       admin_(*storage_.users, *storage_.tokens, *storage_.audit, *clock_, ids_),
+      rate_limiter_(make_rate_limiter(storage_, *clock_)),
+      rate_limits_(config.rate_limit.enabled
+                       ? std::make_unique<http::RateLimits>(*rate_limiter_, config.rate_limit)
+                       : nullptr),
       api_(
           http::Services{auth_, user_service_, post_service_, comment_service_, admin_}, ids_,
           [this] {
             return std::vector<http::DependencyCheck>{{"database", storage_.database.ping()},
                                                       {"token_store", storage_.tokens->ping()}};
           },
-          http::ApiOptions{config.cors_origins}) {}
+          http::ApiOptions{config.cors_origins, rate_limits_.get()}) {}
 
 }  // namespace parley::app

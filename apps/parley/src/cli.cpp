@@ -113,7 +113,9 @@ boost::json::object describe_storage(const Config& config) {
   const std::string database = config.postgres ? "postgresql " + postgres_target(*config.postgres)
                                                : "sqlite " + (config.data_dir / "parley.db").string();
   const std::string tokens = config.redis ? "redis " + redis_target(*config.redis) : "database";
-  return {{"database", database}, {"token_store", tokens}};
+  const std::string limiter =
+      !config.rate_limit.enabled ? "off" : (config.redis ? "redis " + redis_target(*config.redis) : "memory");
+  return {{"database", database}, {"token_store", tokens}, {"rate_limiter", limiter}};
 }
 
 int serve(const Config& config, std::ostream& err) {

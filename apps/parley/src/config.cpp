@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ and clang++ define)
 
+#include "parley/core/rate_limit.hpp"
 #include "parley/postgres/conninfo.hpp"
 
 namespace parley::app {
@@ -42,6 +43,11 @@ constexpr std::array kKnownVariables = {
     "PARLEY_DATABASE_URL",
     "PARLEY_REDIS_URL",
     "PARLEY_REDIS_KEY_PREFIX",
+    "PARLEY_RATE_LIMIT_ENABLED",
+    "PARLEY_RATE_LIMIT_AUTH",
+    "PARLEY_RATE_LIMIT_WRITE",
+    "PARLEY_RATE_LIMIT_READ",
+    "PARLEY_TRUSTED_PROXIES",
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
@@ -68,6 +74,16 @@ class Reader {
     const auto it = env_.find(name);
     if (it == env_.end()) return std::nullopt;
     return std::string_view(it->second);
+  }
+
+  // "true" or "false"; the default when the variable is absent.
+  bool boolean(std::string_view name, bool fallback) {
+    const auto text = raw(name);
+    if (!text) return fallback;
+    if (*text == "true") return true;
+    if (*text == "false") return false;
+    fail(name, "must be true or false");
+    return fallback;
   }
 
   // An integer in [min, max]; the default when the variable is absent.
@@ -209,6 +225,53 @@ void parse_redis_key_prefix(Reader& reader, Config& config) {
   if (config.redis) config.redis->key_prefix = std::string(*value);
 }
 
+// `<count>/<seconds>s`, e.g. 10/60s: decimal digits only, within core's GCRA bounds.
+void parse_rate_policy(Reader& reader, std::string_view name, core::RatePolicy& policy) {
+  const auto value = reader.raw(name);
+  if (!value) return;
+  const std::string_view text = *value;
+  const auto slash = text.find('/');
+  const auto whole = [](std::string_view digits, std::int64_t max) -> std::optional<std::int64_t> {
+    std::int64_t number = 0;
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), number);
+    if (digits.empty() || digits.front() == '-' || digits.front() == '+' || ec != std::errc{} ||
+        end != digits.data() + digits.size() || number < 1 || number > max) {
+      return std::nullopt;
+    }
+    return number;
+  };
+  std::optional<std::int64_t> count;
+  std::optional<std::int64_t> seconds;
+  if (slash != std::string_view::npos && text.ends_with('s')) {
+    count = whole(text.substr(0, slash), core::kMaxRateLimit);
+    seconds = whole(text.substr(slash + 1, text.size() - slash - 2), core::kMaxRateWindow.count());
+  }
+  if (!count || !seconds) {
+    reader.fail(name, "must be <count>/<seconds>s with count 1-" + std::to_string(core::kMaxRateLimit) +
+                          " and seconds 1-" + std::to_string(core::kMaxRateWindow.count()) +
+                          " (e.g. 10/60s)");
+    return;
+  }
+  policy = core::RatePolicy{*count, std::chrono::seconds(*seconds)};
+}
+
+void parse_rate_limits(Reader& reader, http::RateLimitSettings& settings) {
+  settings.enabled = reader.boolean("PARLEY_RATE_LIMIT_ENABLED", settings.enabled);
+  parse_rate_policy(reader, "PARLEY_RATE_LIMIT_AUTH", settings.auth);
+  parse_rate_policy(reader, "PARLEY_RATE_LIMIT_WRITE", settings.write);
+  parse_rate_policy(reader, "PARLEY_RATE_LIMIT_READ", settings.read);
+  if (const auto proxies = reader.raw("PARLEY_TRUSTED_PROXIES")) {
+    auto parsed = http::TrustedProxies::parse(*proxies);
+    if (!parsed) {
+      reader.fail("PARLEY_TRUSTED_PROXIES",
+                  "must be a comma-separated list of IP addresses and CIDR blocks (" +
+                      parsed.error().details.begin()->second + ")");
+    } else {
+      settings.trusted_proxies = *std::move(parsed);
+    }
+  }
+}
+
 // One libpq value at `text`'s start: bare up to white space, or single-quoted; backslash escapes.
 std::string conninfo_value(std::string_view& text) {
   std::string value;
@@ -342,6 +405,7 @@ core::Result<Config> parse_config(const Environment& env) {
   parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool
   parse_redis_url(reader, config);
   parse_redis_key_prefix(reader, config);  // after PARLEY_REDIS_URL, whose config it completes
+  parse_rate_limits(reader, config.rate_limit);
 
   if (reader.errors().empty()) return config;
   core::Error error;

@@ -25,12 +25,14 @@
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
+#include "parley/core/ports/rate_limiter.hpp"
 #include "parley/core/ports/token_store.hpp"
 #include "parley/core/ports/user_repository.hpp"
 #include "parley/memory/memory_audit_log.hpp"
 #include "parley/memory/memory_cache.hpp"
 #include "parley/memory/memory_comment_repository.hpp"
 #include "parley/memory/memory_post_repository.hpp"
+#include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/memory/memory_store.hpp"
 #include "parley/memory/memory_token_store.hpp"
 #include "parley/memory/memory_user_repository.hpp"
@@ -59,6 +61,7 @@ struct pg_conn;  // libpq's PGconn
 #ifdef PARLEY_CONTRACT_REDIS
 #include "parley/redis/client.hpp"
 #include "parley/redis/redis_cache.hpp"
+#include "parley/redis/redis_rate_limiter.hpp"
 #include "parley/redis/redis_token_store.hpp"
 #endif
 
@@ -208,6 +211,16 @@ class MemoryCacheFixture {
  private:
   testing::FakeClock clock_;
   memory::MemoryCache cache_{clock_};
+};
+
+class MemoryRateLimiterFixture {
+ public:
+  core::RateLimiter& limiter() { return limiter_; }
+  testing::FakeClock& clock() { return clock_; }
+
+ private:
+  testing::FakeClock clock_;
+  memory::MemoryRateLimiter limiter_{clock_};
 };
 
 // A directory of its own under the system temp dir, removed with everything in it.
@@ -361,6 +374,17 @@ class RedisCacheFixture {
   std::unique_ptr<redis::Client> client_ = open_redis(redis_test_config());
   redis::RedisCache cache_{*client_, clock_};
 };
+
+class RedisRateLimiterFixture {
+ public:
+  core::RateLimiter& limiter() { return limiter_; }
+  testing::FakeClock& clock() { return clock_; }
+
+ private:
+  testing::FakeClock clock_;
+  std::unique_ptr<redis::Client> client_ = open_redis(redis_test_config());
+  redis::RedisRateLimiter limiter_{*client_, clock_};
+};
 #endif
 
 }  // namespace parley::contract
@@ -380,13 +404,15 @@ struct StringMaker<parley::core::ErrorCode> {
 };
 }  // namespace Catch
 
-// Redis joins the suites of the two ports it implements; these are empty without it.
+// Redis joins the suites of the ports it implements; these are empty without it.
 #ifdef PARLEY_CONTRACT_REDIS
 #define PARLEY_REDIS_TOKEN_STORE_FIXTURES , RedisTokens
 #define PARLEY_REDIS_CACHE_FIXTURES , RedisCacheFixture
+#define PARLEY_REDIS_RATE_LIMITER_FIXTURES , RedisRateLimiterFixture
 #else
 #define PARLEY_REDIS_TOKEN_STORE_FIXTURES
 #define PARLEY_REDIS_CACHE_FIXTURES
+#define PARLEY_REDIS_RATE_LIMITER_FIXTURES
 #endif
 
 // PostgreSQL joins the storage and token suites; these are empty without it.
@@ -409,3 +435,4 @@ struct StringMaker<parley::core::ErrorCode> {
 #define PARLEY_TOKEN_STORE_FIXTURES MemoryTokens PARLEY_REDIS_TOKEN_STORE_FIXTURES
 #endif
 #define PARLEY_CACHE_FIXTURES MemoryCacheFixture PARLEY_REDIS_CACHE_FIXTURES
+#define PARLEY_RATE_LIMITER_FIXTURES MemoryRateLimiterFixture PARLEY_REDIS_RATE_LIMITER_FIXTURES

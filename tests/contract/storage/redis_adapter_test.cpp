@@ -397,6 +397,26 @@ TEST_CASE("Redis: every key gets a Redis TTL equal to the remaining lifetime", "
   CHECK(pttl(*client, client->key("tokens:user-families:" + user)) == -1);
 }
 
+TEST_CASE("Redis: a rate-limit key lives until its allowance is full again", "[redis]") {
+  testing::FakeClock clock;
+  auto client = open_redis(redis_test_config());
+  redis::RedisRateLimiter limiter(*client, clock);
+  const core::RatePolicy policy{3, 60s};
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy).ok());
+  const std::string key = client->key("ratelimit:ip:192.0.2.7");
+  const long long one = pttl(*client, key);
+  CHECK(one <= 20'000);
+  CHECK(one > 10'000);
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy).ok());
+  const long long two = pttl(*client, key);
+  CHECK(two <= 40'000);
+  CHECK(two > 30'000);
+  // A rejected hit changes nothing.
+  REQUIRE(limiter.hit("ip:192.0.2.7", policy)->allowed);
+  REQUIRE_FALSE(limiter.hit("ip:192.0.2.7", policy)->allowed);
+  CHECK(pttl(*client, key) <= 60'000);
+}
+
 TEST_CASE("Redis: a key past its real TTL is gone whatever the clock says", "[redis]") {
   testing::FakeClock clock;
   auto client = open_redis(redis_test_config());
@@ -440,6 +460,23 @@ TEST_CASE("Redis: a second instance on the same server sees the first one's revo
   CHECK_FALSE(second.is_family_revoked(session_id(3)).value());
   CHECK(code_of(second.consume_refresh_token("fp-2")) == core::ErrorCode::not_found);
   CHECK(second.consume_refresh_token("fp-3").ok());
+}
+
+TEST_CASE("Redis: two instances share one rate-limit budget per key", "[redis]") {
+  const auto config = redis_test_config();
+  testing::FakeClock clock;
+  auto client_1 = open_redis(config);
+  auto client_2 = open_redis(config);  // its own pool, as another process would have
+  redis::RedisRateLimiter limiter_1(*client_1, clock);
+  redis::RedisRateLimiter limiter_2(*client_2, clock);
+  const core::RatePolicy policy{3, 60s};
+  CHECK(limiter_1.hit("auth:ip:192.0.2.9", policy)->remaining == 2);
+  CHECK(limiter_2.hit("auth:ip:192.0.2.9", policy)->remaining == 1);
+  CHECK(limiter_1.hit("auth:ip:192.0.2.9", policy)->allowed);
+  const auto rejected = limiter_2.hit("auth:ip:192.0.2.9", policy);
+  REQUIRE(rejected.ok());
+  CHECK_FALSE(rejected->allowed);
+  CHECK(rejected->retry_after == 20s);
 }
 
 TEST_CASE("Redis: two instances consuming one refresh token: exactly one sees it unused", "[redis]") {

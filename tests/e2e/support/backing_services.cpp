@@ -122,6 +122,8 @@ Environment backing_service_environment() {
       {"PARLEY_DATABASE_URL", "postgresql://" + name + ":" + password + "@" + admin.at("host") + ":" +
                                   admin.at("port") + "/" + name},
       {"PARLEY_REDIS_URL", redis_url},
+      // Keys of its own on the shared server (rate-limit budgets above all), like its database.
+      {"PARLEY_REDIS_KEY_PREFIX", "parley:" + name + ":"},
   };
 }
 

@@ -15,7 +15,8 @@ bool on_backing_services();
 
 // Empty outside the e2e-pg run. In it: PARLEY_DATABASE_URL naming a database and role made
 // for this call alone (so each server sees a fresh database, as a fresh data directory gives on
-// SQLite), and PARLEY_REDIS_URL. Both passwords are remembered as secrets, so the log audits
+// SQLite), PARLEY_REDIS_URL, and a PARLEY_REDIS_KEY_PREFIX of its own (so servers never share
+// rate-limit budgets). Both passwords are remembered as secrets, so the log audits
 // look for them. Throws std::runtime_error when a file is missing or the database cannot be
 // made: those cases fail, they never fall back to SQLite.
 Environment backing_service_environment();

@@ -191,6 +191,11 @@ ServerProcess::ServerProcess(const Environment& extra)
       {"PARLEY_SCRYPT_LOG2N", "12"},
       {"PARLEY_LOG_LEVEL", "info"},
       {"PARLEY_CORS_ORIGINS", "https://app.example"},
+      // Rate limiting stays on, with budgets no ordinary test case comes near (many sign-ups
+      // from 127.0.0.1 in one minute); the rate-limit cases set tight ones through `extra`.
+      {"PARLEY_RATE_LIMIT_AUTH", "100000/60s"},
+      {"PARLEY_RATE_LIMIT_WRITE", "100000/60s"},
+      {"PARLEY_RATE_LIMIT_READ", "100000/60s"},
   };
   // In the e2e-pg run, this server's own database and the shared Redis; cli() inherits them.
   for (auto& variable : backing_service_environment())

@@ -14,8 +14,12 @@
 
 namespace parley::http {
 
+class RateLimits;
+
 struct ApiOptions {
   std::vector<std::string> cors_origins;
+  // Limits the routes of each rate group; nullptr: no rate limiting. Must outlive the Api.
+  RateLimits* rate_limits = nullptr;
 };
 
 // Why the server could not hand a request to handle().
@@ -40,6 +44,7 @@ class Api {
   Handlers handlers_;
   core::IdGenerator& request_ids_;
   CorsPolicy cors_;
+  RateLimits* rate_limits_;
 };
 
 }  // namespace parley::http

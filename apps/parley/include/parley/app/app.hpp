@@ -8,6 +8,7 @@
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/comment_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
+#include "parley/core/ports/rate_limiter.hpp"
 #include "parley/core/ports/token_store.hpp"
 #include "parley/core/ports/user_repository.hpp"
 #include "parley/core/result.hpp"
@@ -21,6 +22,7 @@
 #include "parley/crypto/scrypt_password_hasher.hpp"
 #include "parley/crypto/uuid_v7_generator.hpp"
 #include "parley/http/api.hpp"
+#include "parley/http/rate_limit.hpp"
 #include "parley/memory/system_clock.hpp"
 #include "parley/postgres/database.hpp"
 #include "parley/redis/client.hpp"
@@ -77,6 +79,8 @@ class App {
   core::AdminService& admin() noexcept { return admin_; }
   core::UserRepository& users() noexcept { return *storage_.users; }
   core::IdGenerator& ids() noexcept { return ids_; }
+  // Rejection counters and limiter health for metrics; nullptr when rate limiting is disabled.
+  [[nodiscard]] const http::RateLimits* rate_limits() const noexcept { return rate_limits_.get(); }
 
  private:
   App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
@@ -94,6 +98,8 @@ class App {
   core::PostService post_service_;
   core::CommentService comment_service_;
   core::AdminService admin_;
+  std::unique_ptr<core::RateLimiter> rate_limiter_;  // Redis with PARLEY_REDIS_URL, else in process
+  std::unique_ptr<http::RateLimits> rate_limits_;    // null when PARLEY_RATE_LIMIT_ENABLED=false
   http::Api api_;
 };
 

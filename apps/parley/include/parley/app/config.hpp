@@ -12,6 +12,7 @@
 #include "parley/core/result.hpp"
 #include "parley/core/services/auth_service.hpp"
 #include "parley/http/log.hpp"
+#include "parley/http/rate_limit.hpp"
 #include "parley/http/server.hpp"
 #include "parley/postgres/database.hpp"
 #include "parley/redis/redis_config.hpp"
@@ -36,6 +37,9 @@ struct Config {
   // Its key_prefix comes from PARLEY_REDIS_KEY_PREFIX (ignored without a URL). Holds the password: log
   // redis_target() instead.
   std::optional<redis::RedisConfig> redis;
+  // PARLEY_RATE_LIMIT_ENABLED, PARLEY_RATE_LIMIT_{AUTH,WRITE,READ}, PARLEY_TRUSTED_PROXIES. The
+  // limiter lives in Redis when PARLEY_REDIS_URL is set (shared by every instance), else in process.
+  http::RateLimitSettings rate_limit;
 };
 
 // Name -> value of the process environment's PARLEY_* variables.

@@ -1,0 +1,28 @@
+// RateLimiter over Redis, shared by every Parley instance on the same server and key prefix.
+#pragma once
+
+#include "parley/core/ports/clock.hpp"
+#include "parley/core/ports/rate_limiter.hpp"
+#include "parley/redis/client.hpp"
+
+namespace parley::redis {
+
+// One key per limited key, `ratelimit:<key>` under the client's prefix, holding its GCRA TAT
+// in microseconds with a Redis TTL that ends when its allowance is full again, so idle keys
+// disappear by themselves. Each hit is one Lua script (one round trip), atomic across instances.
+// The injected Clock supplies "now", as the other adapters' expiry does, so instances should
+// keep their clocks in sync (NTP); the GCRA arithmetic itself is core's (rate_limit.hpp).
+class RedisRateLimiter final : public core::RateLimiter {
+ public:
+  // The client must outlive the limiter.
+  RedisRateLimiter(Client& client, core::Clock& clock) : client_(client), clock_(clock) {}
+
+  core::Result<core::RateDecision> hit(std::string_view key, const core::RatePolicy& policy) override;
+  core::Status ping() override;
+
+ private:
+  Client& client_;
+  core::Clock& clock_;
+};
+
+}  // namespace parley::redis

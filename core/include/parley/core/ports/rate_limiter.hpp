@@ -1,0 +1,42 @@
+// Port: a rate limiter that counts hits per key against a policy (a limit per window).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+#include "parley/core/result.hpp"
+
+namespace parley::core {
+
+// At most `limit` hits per `window`, refilled evenly (GCRA, see rate_limit.hpp).
+struct RatePolicy {
+  std::int64_t limit = 1;
+  std::chrono::seconds window{1};
+
+  friend bool operator==(const RatePolicy&, const RatePolicy&) = default;
+};
+
+// The answer to one hit. Seconds are rounded up, so a client that waits them is never early.
+struct RateDecision {
+  bool allowed = true;
+  std::int64_t limit = 0;               // the policy's limit
+  std::int64_t remaining = 0;           // hits still allowed right now, after this one
+  std::chrono::seconds reset_after{0};  // until the whole limit is available again
+  std::chrono::seconds retry_after{0};  // until the next hit can be allowed; 0 when allowed
+};
+
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+
+  // Counts one hit on `key` (an opaque, caller-made name; bytes compared exactly) when it is
+  // allowed; a rejected hit is not counted, so a client that keeps retrying early is not punished
+  // further. Keys are independent. The policy must be valid (limit >= 1, window >= 1 s) and the
+  // same for every hit on a key. invalid_input for a bad policy; unavailable when the backing
+  // store cannot be reached (callers decide whether to fail open).
+  virtual Result<RateDecision> hit(std::string_view key, const RatePolicy& policy) = 0;
+  virtual Status ping() = 0;
+};
+
+}  // namespace parley::core
