@@ -9,7 +9,7 @@
 # then renamed to FILE, so a FILE that exists is a complete backup. The file holds password
 # hashes and refresh-token digests: it is created readable by its owner only.
 # PARLEY_DATABASE_URL takes the same forms as for Parley (a postgresql:// URL or libpq
-# key=value pairs). PARLEY_PG_BIN names a folder of PostgreSQL client programs to use instead
+# key=value pairs). PG_BIN names a folder of PostgreSQL client programs to use instead
 # of those on PATH (pg_dump must be as new as the server).
 set -euo pipefail
 
@@ -22,7 +22,7 @@ if [[ -z ${PARLEY_DATABASE_URL:-} ]]; then
   exit 2
 fi
 file=$1
-bin=${PARLEY_PG_BIN:+$PARLEY_PG_BIN/}
+bin=${PG_BIN:+$PG_BIN/}
 partial="$file.partial.$$"
 trap 'rm -f "$partial"' EXIT
 

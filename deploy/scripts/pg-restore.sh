@@ -9,7 +9,7 @@
 # empty as it was. Objects are owned by the role of PARLEY_DATABASE_URL, the role Parley then
 # runs as. After a restore, run `parley migrate` (or start Parley with
 # PARLEY_MIGRATE_ON_START=true) so a backup from an older release gets the newer migrations.
-# PARLEY_PG_BIN names a folder of PostgreSQL client programs to use instead of those on PATH.
+# PG_BIN names a folder of PostgreSQL client programs to use instead of those on PATH.
 set -euo pipefail
 
 if [[ $# -ne 1 || -z $1 ]]; then
@@ -21,7 +21,7 @@ if [[ -z ${PARLEY_DATABASE_URL:-} ]]; then
   exit 2
 fi
 file=$1
-bin=${PARLEY_PG_BIN:+$PARLEY_PG_BIN/}
+bin=${PG_BIN:+$PG_BIN/}
 if [[ ! -r $file ]]; then
   echo "pg-restore.sh: cannot read $file" >&2
   exit 2

@@ -147,7 +147,7 @@ std::string variable(const Environment& environment, const std::string& name) {
 // The environment of the documented scripts: the database and the PostgreSQL 15 programs.
 Environment script_environment(const std::string& database_url) {
   return {{"PARLEY_DATABASE_URL", database_url},
-          {"PARLEY_PG_BIN", fs::path(PARLEY_PSQL_EXECUTABLE).parent_path().string()}};
+          {"PG_BIN", fs::path(PARLEY_PSQL_EXECUTABLE).parent_path().string()}};
 }
 
 ProcessResult run_script(const std::string& script, const std::string& file,

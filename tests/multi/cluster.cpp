@@ -171,16 +171,18 @@ Cluster& cluster() {
         "PARLEY_E2E_SERVICES_DIR is not set: run this test through CTest, whose fixture "
         "starts PostgreSQL and Redis");
   }
-  // Instance A gets a fresh database and the shared Redis from the fixture, runs the migrations
-  // at startup, and shares all of it with B. Both sign and check tokens with one JWT secret.
+  // Instance A gets a fresh database and the shared Redis (with a key prefix of its own) from
+  // the fixture, runs the migrations at startup, and shares all of it with B. Both sign and check tokens with
+  // one JWT secret.
   const std::string jwt_secret = e2e::random_uuid() + e2e::random_uuid();
   e2e::remember_secret(jwt_secret);
   made->a = std::make_unique<e2e::ServerProcess>(e2e::Environment{{"PARLEY_JWT_SECRET", jwt_secret}});
   for (const auto& [name, value] : made->a->environment()) {
-    if (name == "PARLEY_DATABASE_URL" || name == "PARLEY_REDIS_URL" || name == "PARLEY_JWT_SECRET")
+    if (name == "PARLEY_DATABASE_URL" || name == "PARLEY_REDIS_URL" || name == "PARLEY_REDIS_KEY_PREFIX" ||
+        name == "PARLEY_JWT_SECRET")
       made->shared.emplace_back(name, value);
   }
-  if (made->shared.size() != 3) throw std::runtime_error("instance A has no PostgreSQL/Redis configuration");
+  if (made->shared.size() != 4) throw std::runtime_error("instance A has no PostgreSQL/Redis configuration");
   // B must find the schema A made: it refuses to start on a pending migration. Its data
   // directory is one that cannot be created (procfs): on PostgreSQL with a configured JWT
   // secret Parley writes nothing to disk, which the read-only root file system of
