@@ -14,7 +14,7 @@ case "$mode" in
   run) ;;
   test)
     packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl
-               postgresql-15 postgresql-client-15 redis-server redis-tools)
+               postgresql-15 postgresql-client-15 redis-server redis-tools prometheus)
     # The OpenAPI linter runs on Node. Debian's nodejs and npm are asked for only when there is
     # no npm at all: a machine with Node from elsewhere (whose nodejs bundles npm) would
     # otherwise be given conflicting packages.

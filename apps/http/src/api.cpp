@@ -11,15 +11,19 @@
 #include <boost/json/serialize.hpp>
 
 #include "parley/http/error_map.hpp"
+#include "parley/http/http_metrics.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/router.hpp"
 
 namespace parley::http {
 
-namespace {
+namespace detail {
 
 enum class Auth { none, optional, required };
 enum class Body { none, json };
+// Which listeners serve a route: the API on the main one only, the probes on both, /metrics
+// on exactly one of them (or none) as configured.
+enum class Surface { api, probe, metrics };
 
 struct Route {
   std::string_view method;
@@ -27,12 +31,28 @@ struct Route {
   Auth auth;
   Body body;
   HandlerResult (Handlers::*handler)(const HandlerContext&) const;
+  Surface surface = Surface::api;
 };
+
+struct RouteTable {
+  std::vector<Route> routes;
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::Auth;
+using detail::Body;
+using detail::Route;
+using detail::RouteTable;
+using detail::Surface;
 
 // The whole public surface of the API, in one place.
 constexpr std::array kRoutes{
-    Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz},
-    Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz},
+    Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz, Surface::probe},
+    Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz, Surface::probe},
+    Route{"GET", "/metrics", Auth::none, Body::none, &Handlers::metrics, Surface::metrics},
     Route{"GET", "/openapi.yaml", Auth::none, Body::none, &Handlers::openapi},
 
     Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up},
@@ -113,6 +133,27 @@ core::Error invalid_body(std::string message, std::string reason) {
   return error;
 }
 
+std::shared_ptr<const RouteTable> routes_for(Listener listener, const ApiOptions& options) {
+  auto table = std::make_shared<RouteTable>();
+  for (const Route& route : kRoutes) {
+    bool served = false;
+    switch (route.surface) {
+      case Surface::api:
+        served = listener == Listener::main;
+        break;
+      case Surface::probe:
+        served = true;
+        break;
+      case Surface::metrics:
+        served =
+            options.metrics != nullptr && (listener == Listener::admin) == options.metrics_on_admin_listener;
+        break;
+    }
+    if (served) table->routes.push_back(route);
+  }
+  return table;
+}
+
 std::string render_success(const Reply& reply) {
   boost::json::object envelope;
   envelope["status"] = "ok";
@@ -123,10 +164,20 @@ std::string render_success(const Reply& reply) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> api_routes() {
+  std::vector<std::pair<std::string, std::string>> routes;
+  routes.reserve(kRoutes.size());
+  for (const Route& route : kRoutes)
+    routes.emplace_back(route.method, route.path_template);
+  return routes;
+}
+
 Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options)
-    : handlers_(services, std::move(readiness)),
+    : handlers_(services, std::move(readiness), options.metrics),
       request_ids_(request_ids),
-      cors_(std::move(options.cors_origins)) {}
+      cors_(options.cors_origins),
+      main_routes_(routes_for(Listener::main, options)),
+      admin_routes_(routes_for(Listener::admin, options)) {}
 
 std::string Api::request_id_for(const Request& request) const {
   if (const auto incoming = request.headers.find(kRequestIdHeader);
@@ -138,9 +189,11 @@ std::string Api::request_id_for(const Request& request) const {
 
 Response Api::handle(const Request& request) const {
   std::string request_id;
+  TraceContext trace;
   Response response;
   try {
     request_id = request_id_for(request);
+    trace = continue_trace(request);
     response = dispatch(request, request_id);
   } catch (const std::exception& e) {
     response =
@@ -149,6 +202,10 @@ Response Api::handle(const Request& request) const {
     response = error_response(core::Error::internal("unhandled non-standard exception"), request_id);
   }
   decorate(response, request, request_id, cors_);
+  if (!trace.trace_id.empty()) {
+    response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
+    response.trace_id = std::move(trace.trace_id);
+  }
   return response;
 }
 
@@ -167,12 +224,17 @@ Response Api::reject(const Request& partial, Rejection why) const {
       break;
   }
   decorate(response, partial, request_id, cors_);
+  TraceContext trace = continue_trace(partial);
+  response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
+  response.trace_id = std::move(trace.trace_id);
   return response;
 }
 
 Response Api::dispatch(const Request& request, std::string_view request_id) const {
   const Target target = split_target(request.target);
-  RouteMatch match = match_route(std::span<const Route>(kRoutes), request.method, target.path);
+  const std::vector<Route>& routes =
+      (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+  RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
 
   if (match.kind == MatchKind::not_found) {
     return error_response(core::Error::not_found("no such endpoint"), request_id);
@@ -189,7 +251,7 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
     return response;
   }
 
-  const Route& route = kRoutes.at(match.index);
+  const Route& route = routes.at(match.index);
   const auto finish = [&](Response response, const core::Principal* principal) {
     response.route = std::string(route.path_template);
     if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();

@@ -21,6 +21,8 @@
 #include "parley/crypto/scrypt_password_hasher.hpp"
 #include "parley/crypto/uuid_v7_generator.hpp"
 #include "parley/http/api.hpp"
+#include "parley/http/http_metrics.hpp"
+#include "parley/http/metrics.hpp"
 #include "parley/memory/system_clock.hpp"
 #include "parley/postgres/database.hpp"
 #include "parley/redis/client.hpp"
@@ -73,14 +75,24 @@ class App {
   ~App() = default;
 
   [[nodiscard]] const http::Api& api() const noexcept { return api_; }
+  // Null when PARLEY_METRICS_ENABLED=false. Register further families or collectors here at
+  // startup (before serving), e.g. metrics()->add_collector(...).
+  [[nodiscard]] http::MetricsRegistry* metrics() noexcept { return metrics_.get(); }
+  // What the server records requests and connections into; null when metrics are disabled.
+  [[nodiscard]] http::HttpMetrics* http_metrics() noexcept { return http_metrics_.get(); }
   core::AuthService& auth() noexcept { return auth_; }
   core::AdminService& admin() noexcept { return admin_; }
   core::UserRepository& users() noexcept { return *storage_.users; }
   core::IdGenerator& ids() noexcept { return ids_; }
 
  private:
-  App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
-      crypto::Hs256TokenSigner signer);
+  App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
+      std::unique_ptr<http::MetricsRegistry> metrics, Storage storage, crypto::Hs256TokenSigner signer);
+
+  // Pings every backing dependency: what /readyz answers and dependency_up reports.
+  std::vector<http::DependencyCheck> check_dependencies();
+  // build info, process, pool and dependency metrics; the HTTP edge's.
+  void register_metrics();
 
   // Declaration order is construction order: each member only refers to those above it.
   std::unique_ptr<memory::SystemClock> clock_;  // a pointer: the token stores are built before the App
@@ -88,6 +100,7 @@ class App {
   crypto::ScryptPasswordHasher hasher_;
   crypto::Hs256TokenSigner signer_;
   crypto::RandomOpaqueTokens opaque_;
+  std::unique_ptr<http::MetricsRegistry> metrics_;  // before storage_: its decorators record into it
   Storage storage_;
   core::AuthService auth_;
   core::UserService user_service_;
@@ -95,6 +108,7 @@ class App {
   core::CommentService comment_service_;
   core::AdminService admin_;
   http::Api api_;
+  std::unique_ptr<http::HttpMetrics> http_metrics_;
 };
 
 }  // namespace parley::app
