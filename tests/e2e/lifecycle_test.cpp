@@ -264,6 +264,8 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_JWT_SECRET", "too-short"},
       {"PARLEY_REDIS_KEY_PREFIX", "parley prod:"},
       {"PARLEY_REDIS_KEY_PREFIX", ""},
+      {"PARLEY_METRICS_ENABLED", "yes"},
+      {"PARLEY_ADMIN_LISTEN", "not-an-address"},
   };
   for (const auto& c : cases) {
     TempDir dir;
