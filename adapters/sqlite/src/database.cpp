@@ -105,8 +105,7 @@ PoolStats Database::pool_stats() const noexcept {
   return stats;
 }
 
-void Database::note_wait(std::chrono::nanoseconds waited) noexcept {
-  waits_.fetch_add(1, std::memory_order_relaxed);
+void Database::note_wait_ended(std::chrono::nanoseconds waited) noexcept {
   wait_nanoseconds_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(waited.count(), 0)),
                               std::memory_order_relaxed);
 }

@@ -287,11 +287,11 @@ Connection& ConnectionPool::acquire() {
   {
     std::unique_lock lock(mutex_);
     if (idle_.empty()) {
+      waits_.fetch_add(1, std::memory_order_relaxed);  // counted as it starts, so it can be seen
       const auto started = std::chrono::steady_clock::now();
       const bool free = released_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); });
       const auto waited =
           std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
-      waits_.fetch_add(1, std::memory_order_relaxed);
       wait_nanoseconds_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(waited.count(), 0)),
                                   std::memory_order_relaxed);
       if (!free) {

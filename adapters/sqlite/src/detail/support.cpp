@@ -69,9 +69,10 @@ Lease::Lease(Database& database) : database_(database), pool_(database.pool()) {
                                                                   std::numeric_limits<int>::max());
   // A first try that does not wait tells a wait apart for the pool statistics.
   if (!pool_.try_lease(position_, 0)) {
+    database_.note_wait_started();
     const auto started = std::chrono::steady_clock::now();
     const bool leased = pool_.try_lease(position_, static_cast<int>(timeout));
-    database_.note_wait(std::chrono::steady_clock::now() - started);
+    database_.note_wait_ended(std::chrono::steady_clock::now() - started);
     if (!leased) throw UnavailableError("no free database connection");
   }
   database_.note_borrowed();

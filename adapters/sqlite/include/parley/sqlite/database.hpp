@@ -63,7 +63,9 @@ class Database {
   // Kept by this library's Lease.
   void note_borrowed() noexcept { in_use_.fetch_add(1, std::memory_order_relaxed); }
   void note_returned() noexcept { in_use_.fetch_sub(1, std::memory_order_relaxed); }
-  void note_wait(std::chrono::nanoseconds waited) noexcept;
+  // A wait is counted when it starts, its time when it ends.
+  void note_wait_started() noexcept { waits_.fetch_add(1, std::memory_order_relaxed); }
+  void note_wait_ended(std::chrono::nanoseconds waited) noexcept;
 
  private:
   Database(SqliteConfig config, std::unique_ptr<soci::connection_pool> pool);
