@@ -15,9 +15,10 @@ case "$mode" in
   test)
     packages+=(catch2 libtrompeloeil-cpp-dev gcovr clang-format clang-tidy curl
                postgresql-15 postgresql-client-15 redis-server redis-tools)
-    # The deploy checks and the multi-instance test (tests/deploy, tests/multi): promtool for
-    # the alert rules, nginx in front of two instances, openssl for a throwaway certificate,
-    # python3-yaml to parse the YAML files. binutils' readelf and dpkg come with g++ / Debian.
+    # The deploy checks, the multi-instance test (tests/deploy, tests/multi) and the metrics
+    # e2e test: promtool for the alert rules and /metrics, nginx in front of two instances,
+    # openssl for a throwaway certificate, python3-yaml to parse the YAML files. binutils'
+    # readelf and dpkg come with g++ / Debian.
     packages+=(prometheus nginx openssl python3 python3-yaml binutils)
     # The OpenAPI linter runs on Node. Debian's nodejs and npm are asked for only when there is
     # no npm at all: a machine with Node from elsewhere (whose nodejs bundles npm) would

@@ -271,6 +271,8 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_RATE_LIMIT_READ", "10/-60s"},
       {"PARLEY_TRUSTED_PROXIES", "10.0.0.1/8"},
       {"PARLEY_TRUSTED_PROXIES", "proxy.internal"},
+      {"PARLEY_METRICS_ENABLED", "yes"},
+      {"PARLEY_ADMIN_LISTEN", "not-an-address"},
   };
   for (const auto& c : cases) {
     TempDir dir;

@@ -20,6 +20,7 @@ const Operations& served_operations() {
   static const Operations operations = {
       {"/healthz", {"get"}},
       {"/readyz", {"get"}},
+      {"/metrics", {"get"}},
       {"/openapi.yaml", {"get"}},
       {"/api/v1/auth/signup", {"post"}},
       {"/api/v1/auth/login", {"post"}},

@@ -104,6 +104,15 @@ Database::Database(PostgresConfig config, std::unique_ptr<detail::ConnectionPool
 
 Database::~Database() = default;
 
+PoolStats Database::pool_stats() const {
+  PoolStats stats;
+  stats.size = pool_->size();
+  stats.in_use = pool_->in_use();
+  stats.waits = pool_->waits();
+  stats.wait_seconds = static_cast<double>(pool_->wait_nanoseconds()) / 1e9;
+  return stats;
+}
+
 core::Result<std::unique_ptr<Database>> Database::open(const PostgresConfig& config) {
   if (config.pool_size == 0) return core::Error::invalid("pool_size", "must be at least 1");
   if (config.acquire_timeout.count() < 0)

@@ -96,6 +96,20 @@ Database::Database(SqliteConfig config, std::unique_ptr<soci::connection_pool> p
 
 Database::~Database() = default;
 
+PoolStats Database::pool_stats() const noexcept {
+  PoolStats stats;
+  stats.size = config_.pool_size;
+  stats.in_use = in_use_.load(std::memory_order_relaxed);
+  stats.waits = waits_.load(std::memory_order_relaxed);
+  stats.wait_seconds = static_cast<double>(wait_nanoseconds_.load(std::memory_order_relaxed)) / 1e9;
+  return stats;
+}
+
+void Database::note_wait_ended(std::chrono::nanoseconds waited) noexcept {
+  wait_nanoseconds_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(waited.count(), 0)),
+                              std::memory_order_relaxed);
+}
+
 core::Result<std::unique_ptr<Database>> Database::open(const SqliteConfig& config) {
   if (config.path.empty()) return core::Error::invalid("path", "must not be empty");
   // soci reads a connection string containing '=' as key=value options, not as a path.

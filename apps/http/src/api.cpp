@@ -11,16 +11,20 @@
 #include <boost/json/serialize.hpp>
 
 #include "parley/http/error_map.hpp"
+#include "parley/http/http_metrics.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/rate_limit.hpp"
 #include "parley/http/router.hpp"
 
 namespace parley::http {
 
-namespace {
+namespace detail {
 
 enum class Auth { none, optional, required };
 enum class Body { none, json };
+// Which listeners serve a route: the API on the main one only, the probes on both, /metrics
+// on exactly one of them (or none) as configured.
+enum class Surface { api, probe, metrics };
 
 struct Route {
   std::string_view method;
@@ -29,13 +33,29 @@ struct Route {
   Body body;
   HandlerResult (Handlers::*handler)(const HandlerContext&) const;
   RateGroup rate = RateGroup::none;  // whose budget a request spends; none: not limited
+  Surface surface = Surface::api;
 };
+
+struct RouteTable {
+  std::vector<Route> routes;
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::Auth;
+using detail::Body;
+using detail::Route;
+using detail::RouteTable;
+using detail::Surface;
 
 // The whole public surface of the API, in one place. Rate groups: auth (sign-up, login, refresh;
 // by client IP), write (every other change), read (GET); operational routes are not limited.
 constexpr std::array kRoutes{
-    Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz},
-    Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz},
+    Route{"GET", "/healthz", Auth::none, Body::none, &Handlers::healthz, RateGroup::none, Surface::probe},
+    Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz, RateGroup::none, Surface::probe},
+    Route{"GET", "/metrics", Auth::none, Body::none, &Handlers::metrics, RateGroup::none, Surface::metrics},
     Route{"GET", "/openapi.yaml", Auth::none, Body::none, &Handlers::openapi},
 
     Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up, RateGroup::auth},
@@ -122,6 +142,27 @@ core::Error invalid_body(std::string message, std::string reason) {
   return error;
 }
 
+std::shared_ptr<const RouteTable> routes_for(Listener listener, const ApiOptions& options) {
+  auto table = std::make_shared<RouteTable>();
+  for (const Route& route : kRoutes) {
+    bool served = false;
+    switch (route.surface) {
+      case Surface::api:
+        served = listener == Listener::main;
+        break;
+      case Surface::probe:
+        served = true;
+        break;
+      case Surface::metrics:
+        served =
+            options.metrics != nullptr && (listener == Listener::admin) == options.metrics_on_admin_listener;
+        break;
+    }
+    if (served) table->routes.push_back(route);
+  }
+  return table;
+}
+
 std::string render_success(const Reply& reply) {
   boost::json::object envelope;
   envelope["status"] = "ok";
@@ -132,11 +173,21 @@ std::string render_success(const Reply& reply) {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> api_routes() {
+  std::vector<std::pair<std::string, std::string>> routes;
+  routes.reserve(kRoutes.size());
+  for (const Route& route : kRoutes)
+    routes.emplace_back(route.method, route.path_template);
+  return routes;
+}
+
 Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options)
-    : handlers_(services, std::move(readiness)),
+    : handlers_(services, std::move(readiness), options.metrics),
       request_ids_(request_ids),
-      cors_(std::move(options.cors_origins)),
-      rate_limits_(options.rate_limits) {}
+      cors_(options.cors_origins),
+      rate_limits_(options.rate_limits),
+      main_routes_(routes_for(Listener::main, options)),
+      admin_routes_(routes_for(Listener::admin, options)) {}
 
 std::string Api::request_id_for(const Request& request) const {
   if (const auto incoming = request.headers.find(kRequestIdHeader);
@@ -148,9 +199,11 @@ std::string Api::request_id_for(const Request& request) const {
 
 Response Api::handle(const Request& request) const {
   std::string request_id;
+  TraceContext trace;
   Response response;
   try {
     request_id = request_id_for(request);
+    trace = continue_trace(request);
     response = dispatch(request, request_id);
   } catch (const std::exception& e) {
     response =
@@ -159,6 +212,10 @@ Response Api::handle(const Request& request) const {
     response = error_response(core::Error::internal("unhandled non-standard exception"), request_id);
   }
   decorate(response, request, request_id, cors_);
+  if (!trace.trace_id.empty()) {
+    response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
+    response.trace_id = std::move(trace.trace_id);
+  }
   return response;
 }
 
@@ -177,12 +234,17 @@ Response Api::reject(const Request& partial, Rejection why) const {
       break;
   }
   decorate(response, partial, request_id, cors_);
+  TraceContext trace = continue_trace(partial);
+  response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
+  response.trace_id = std::move(trace.trace_id);
   return response;
 }
 
 Response Api::dispatch(const Request& request, std::string_view request_id) const {
   const Target target = split_target(request.target);
-  RouteMatch match = match_route(std::span<const Route>(kRoutes), request.method, target.path);
+  const std::vector<Route>& routes =
+      (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+  RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
 
   if (match.kind == MatchKind::not_found) {
     return error_response(core::Error::not_found("no such endpoint"), request_id);
@@ -199,7 +261,7 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
     return response;
   }
 
-  const Route& route = kRoutes.at(match.index);
+  const Route& route = routes.at(match.index);
   std::optional<core::RateDecision> rate;  // set once the request has spent its rate budget
   const auto finish = [&](Response response, const core::Principal* principal) {
     response.route = std::string(route.path_template);

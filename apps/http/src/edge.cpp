@@ -1,7 +1,9 @@
-// Request id, security headers and CORS: the headers every Parley response carries.
+// Request id, trace context, security headers and CORS: the headers every Parley response carries.
 #include "parley/http/edge.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <random>
 
 namespace parley::http {
 
@@ -19,7 +21,70 @@ std::string join(std::span<const std::string> items, std::string_view separator)
   return out;
 }
 
+bool is_lower_hex(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool all_zero(std::string_view text) noexcept {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == '0'; });
+}
+
+// Span and trace ids need to be unique, not secret: a per-thread generator seeded once from
+// the system's entropy is enough, and costs no system call per request.
+std::string random_hex(std::size_t digits) {
+  thread_local std::mt19937_64 engine{[] {
+    std::random_device device;
+    return (static_cast<std::uint64_t>(device()) << 32U) ^ device();
+  }()};
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string out;
+  do {
+    out.clear();
+    while (out.size() < digits) {
+      std::uint64_t bits = engine();
+      for (int i = 0; i < 16 && out.size() < digits; ++i, bits >>= 4U)
+        out.push_back(kHex[bits & 0xfU]);
+    }
+  } while (all_zero(out));  // an all-zero id is invalid
+  return out;
+}
+
 }  // namespace
+
+std::optional<TraceContext> parse_traceparent(std::string_view header) noexcept {
+  // version "-" trace-id "-" parent-id "-" flags
+  constexpr std::size_t kLength = 2 + 1 + 32 + 1 + 16 + 1 + 2;
+  if (header.size() != kLength || header[2] != '-' || header[35] != '-' || header[52] != '-')
+    return std::nullopt;
+  const std::string_view version = header.substr(0, 2);
+  const std::string_view trace_id = header.substr(3, 32);
+  const std::string_view parent_id = header.substr(36, 16);
+  const std::string_view flags = header.substr(53, 2);
+  if (version != "00" || !is_lower_hex(trace_id) || !is_lower_hex(parent_id) || !is_lower_hex(flags) ||
+      all_zero(trace_id) || all_zero(parent_id)) {
+    return std::nullopt;
+  }
+  try {
+    return TraceContext{std::string(trace_id), std::string(parent_id), std::string(flags)};
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::string format_traceparent(const TraceContext& context) {
+  return "00-" + context.trace_id + "-" + context.parent_id + "-" + context.flags;
+}
+
+TraceContext continue_trace(const Request& request) {
+  if (const auto header = request.headers.find(kTraceparentHeader)) {
+    if (auto incoming = parse_traceparent(*header)) {
+      incoming->parent_id = random_hex(16);
+      return *std::move(incoming);
+    }
+  }
+  return TraceContext{random_hex(32), random_hex(16), "00"};
+}
 
 bool is_acceptable_request_id(std::string_view id) noexcept {
   if (id.empty() || id.size() > 128) return false;

@@ -115,7 +115,15 @@ HandlerResult Handlers::readyz(const HandlerContext& ctx) const {
 
 HandlerResult Handlers::openapi(const HandlerContext& /*ctx*/) const {
   Reply reply;
-  reply.document = Document{"application/yaml; charset=utf-8", openapi_document()};
+  reply.document = Document{"application/yaml; charset=utf-8", std::string(openapi_document())};
+  return reply;
+}
+
+HandlerResult Handlers::metrics(const HandlerContext& /*ctx*/) const {
+  // The route is only reachable when metrics are enabled; a null registry is a wiring mistake.
+  if (metrics_ == nullptr) return core::Error::not_found("no such endpoint");
+  Reply reply;
+  reply.document = Document{kPrometheusTextType, metrics_->render()};
   return reply;
 }
 

@@ -79,8 +79,9 @@ void fail(const ErrorCode& ec, std::string_view what) {
 }
 
 template <class Message>
-Request to_request(Message& message, const std::string& client_ip) {
+Request to_request(Message& message, const std::string& client_ip, Listener listener) {
   Request request;
+  request.listener = listener;
   request.method = std::string(message.method_string());
   request.target = std::string(message.target());
   for (const auto& field : message) {
@@ -91,15 +92,11 @@ Request to_request(Message& message, const std::string& client_ip) {
   return request;
 }
 
-std::int64_t milliseconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
 void log_access(const std::string& method, const Response& response, std::int64_t duration_ms,
                 const std::string& client_ip) {
   boost::json::object fields;
   fields["request_id"] = response.headers.find("X-Request-ID").value_or("");
+  fields["trace_id"] = response.trace_id;
   fields["method"] = method;
   if (response.route.empty()) {
     fields["route"] = nullptr;
@@ -116,24 +113,42 @@ void log_access(const std::string& method, const Response& response, std::int64_
 
 }  // namespace
 
+std::string_view to_string(Listener listener) noexcept {
+  return listener == Listener::admin ? "admin" : "main";
+}
+
 namespace detail {
 class Session;
 }  // namespace detail
 using detail::Session;
 
+// One listening socket and the kind of requests it accepts.
+struct Acceptor {
+  Acceptor(Strand& strand, Listener kind, ListenAddress where)
+      : socket(strand), retry_timer(strand), listener(kind), address(std::move(where)) {}
+  tcp::acceptor socket;
+  asio::steady_timer retry_timer;  // backs off after a failed accept
+  Listener listener;
+  ListenAddress address;
+};
+
 using detail::ServerCore;
 
 class detail::ServerCore {
  public:
-  ServerCore(ServerConfig config, const Api& api)
+  ServerCore(ServerConfig config, const Api& api, HttpMetrics* metrics)
       : config_(std::move(config)),
         api_(api),
+        metrics_(metrics),
         control_(asio::make_strand(ioc_)),
-        acceptor_(control_),
         signals_(control_, SIGINT, SIGTERM),
         grace_timer_(control_),
-        retry_timer_(control_),
-        workers_(config_.worker_threads) {}
+        workers_(config_.worker_threads) {
+    acceptors_.push_back(
+        std::make_unique<Acceptor>(control_, Listener::main, ListenAddress{config_.address, config_.port}));
+    if (config_.admin)
+      acceptors_.push_back(std::make_unique<Acceptor>(control_, Listener::admin, *config_.admin));
+  }
 
   ~ServerCore() {
     // run() joins the workers; this covers a Server that never ran or failed to listen.
@@ -149,13 +164,15 @@ class detail::ServerCore {
   // Used by sessions.
   [[nodiscard]] const ServerConfig& config() const noexcept { return config_; }
   [[nodiscard]] const Api& api() const noexcept { return api_; }
+  [[nodiscard]] HttpMetrics* metrics() const noexcept { return metrics_; }
   [[nodiscard]] bool stopping() const noexcept { return stopping_.load(); }
   asio::thread_pool& workers() noexcept { return workers_; }
   void session_closed(Session* session);
 
  private:
-  void do_accept();
-  void on_accept(const ErrorCode& ec, tcp::socket socket);
+  core::Status listen(Acceptor& acceptor);
+  void do_accept(Acceptor& acceptor);
+  void on_accept(Acceptor& acceptor, const ErrorCode& ec, tcp::socket socket);
   void wait_for_signal();
   void begin_shutdown(std::string_view reason);
   void finish_if_drained();
@@ -164,6 +181,7 @@ class detail::ServerCore {
 
   ServerConfig config_;
   const Api& api_;
+  HttpMetrics* metrics_;
 
   // Declared before ioc_ so they outlive it: sessions still queued in ioc_ unregister on destruction.
   std::mutex sessions_mutex_;
@@ -172,23 +190,30 @@ class detail::ServerCore {
   std::atomic<bool> finished_{false};
 
   asio::io_context ioc_;
-  Strand control_;  // accepting, signals and shutdown are serialised here
-  tcp::acceptor acceptor_;
+  Strand control_;                                    // accepting, signals and shutdown are serialised here
+  std::vector<std::unique_ptr<Acceptor>> acceptors_;  // the main listener first
   asio::signal_set signals_;
   asio::steady_timer grace_timer_;
-  asio::steady_timer retry_timer_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   asio::thread_pool workers_;
 };
 
 class detail::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket&& socket, ServerCore& server) : stream_(std::move(socket)), server_(server) {
+  Session(tcp::socket&& socket, ServerCore& server, Listener listener)
+      : stream_(std::move(socket)), server_(server), listener_(listener) {
     ErrorCode ec;
     const auto remote = stream_.socket().remote_endpoint(ec);
     if (!ec) client_ip_ = remote.address().to_string();
+    if (auto* metrics = server_.metrics()) metrics->connection_opened();
   }
-  ~Session() { server_.session_closed(this); }
+  ~Session() {
+    if (auto* metrics = server_.metrics()) {
+      if (in_flight_) metrics->request_ended();
+      metrics->connection_closed();
+    }
+    server_.session_closed(this);
+  }
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
@@ -304,7 +329,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   // Answers a request that could not be read, then closes: the stream is out of sync.
   void reject(Rejection why) {
     auto& partial_message = parser_->get();
-    Request partial = to_request(partial_message, client_ip_);
+    Request partial = to_request(partial_message, client_ip_, listener_);
     partial.body.clear();
     respond(server_.api().reject(partial, why), partial.method, partial_message.version(), false, true);
   }
@@ -314,8 +339,12 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     auto& message = parser_->get();
     const unsigned version = message.version();
     const bool keep_alive = message.keep_alive();
-    Request request = to_request(message, client_ip_);
+    Request request = to_request(message, client_ip_, listener_);
     parser_.reset();
+    if (auto* metrics = server_.metrics()) {
+      metrics->request_started();
+      in_flight_ = true;
+    }
 
     auto strand = stream_.get_executor();
     asio::post(server_.workers(), [self = shared_from_this(), strand, request = std::move(request), version,
@@ -334,7 +363,15 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     phase_ = Phase::writing;
     ++served_;
     close_after_write_ = !keep_alive || server_.stopping();
-    log_access(method, response, milliseconds_since(started_), client_ip_);
+    const auto elapsed = std::chrono::steady_clock::now() - started_;
+    log_access(method, response, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
+               client_ip_);
+    if (auto* metrics = server_.metrics()) {
+      metrics->record(method, response.route, response.status,
+                      std::chrono::duration<double>(elapsed).count());
+      if (in_flight_) metrics->request_ended();
+      in_flight_ = false;
+    }
 
     response_ = {};
     response_.version(version == 10 ? 10 : 11);
@@ -405,6 +442,8 @@ class detail::Session : public std::enable_shared_from_this<Session> {
 
   beast::tcp_stream stream_;
   ServerCore& server_;
+  Listener listener_;
+  bool in_flight_ = false;  // counted in http_requests_in_flight until its response is written
   std::string client_ip_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -418,34 +457,47 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   bool close_after_write_ = false;
 };
 
-core::Status ServerCore::run() {
+core::Status ServerCore::listen(Acceptor& acceptor) {
+  auto& socket = acceptor.socket;
+  const auto& config = acceptor.address;
   ErrorCode ec;
-  const auto address = asio::ip::make_address(config_.address, ec);
-  if (ec) return core::Error::invalid("address", "not an IP address: " + config_.address);
-  const tcp::endpoint endpoint(address, config_.port);
-  const std::string where = config_.address + ":" + std::to_string(config_.port);
+  const auto address = asio::ip::make_address(config.address, ec);
+  if (ec) return core::Error::invalid("address", "not an IP address: " + config.address);
+  const tcp::endpoint endpoint(address, config.port);
+  const std::string where = config.address + ":" + std::to_string(config.port);
 
-  if (acceptor_.open(endpoint.protocol(), ec); ec) {
+  if (socket.open(endpoint.protocol(), ec); ec) {
     return core::Error::unavailable("cannot open socket for " + where + ": " + ec.message());
   }
-  if (acceptor_.set_option(asio::socket_base::reuse_address(true), ec); ec) {
+  if (socket.set_option(asio::socket_base::reuse_address(true), ec); ec) {
     return core::Error::unavailable("cannot set SO_REUSEADDR on " + where + ": " + ec.message());
   }
-  if (acceptor_.bind(endpoint, ec); ec)
+  if (socket.bind(endpoint, ec); ec)
     return core::Error::unavailable("cannot bind " + where + ": " + ec.message());
-  if (acceptor_.listen(asio::socket_base::max_listen_connections, ec); ec) {
+  if (socket.listen(asio::socket_base::max_listen_connections, ec); ec) {
     return core::Error::unavailable("cannot listen on " + where + ": " + ec.message());
   }
-  const auto bound = acceptor_.local_endpoint(ec);
+  const auto bound = socket.local_endpoint(ec);
   log_event(LogLevel::info, "listening",
-            {{"address", bound.address().to_string()},
+            {{"listener", to_string(acceptor.listener)},
+             {"address", bound.address().to_string()},
              {"port", bound.port()},
              {"io_threads", config_.io_threads},
              {"worker_threads", config_.worker_threads}});
+  return {};
+}
+
+core::Status ServerCore::run() {
+  for (auto& acceptor : acceptors_) {
+    if (auto listening = listen(*acceptor); !listening) return listening;
+  }
 
   work_.emplace(ioc_.get_executor());
   wait_for_signal();
-  asio::post(control_, [this] { do_accept(); });
+  asio::post(control_, [this] {
+    for (auto& acceptor : acceptors_)
+      do_accept(*acceptor);
+  });
 
   const auto run_loop = [this] {
     for (;;) {
@@ -470,30 +522,31 @@ core::Status ServerCore::run() {
   return {};
 }
 
-void ServerCore::do_accept() {
-  acceptor_.async_accept(asio::make_strand(ioc_), [this](const ErrorCode& ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
-  });
+void ServerCore::do_accept(Acceptor& acceptor) {
+  acceptor.socket.async_accept(asio::make_strand(ioc_),
+                               [this, &acceptor](const ErrorCode& ec, tcp::socket socket) {
+                                 on_accept(acceptor, ec, std::move(socket));
+                               });
 }
 
-void ServerCore::on_accept(const ErrorCode& ec, tcp::socket socket) {
-  if (stopping_ || !acceptor_.is_open()) return;
+void ServerCore::on_accept(Acceptor& acceptor, const ErrorCode& ec, tcp::socket socket) {
+  if (stopping_ || !acceptor.socket.is_open()) return;
   if (ec) {
     // Out of descriptors and the like: back off briefly instead of spinning.
     fail(ec, "accept");
-    retry_timer_.expires_after(kAcceptRetryDelay);
-    retry_timer_.async_wait([this](const ErrorCode& timer_ec) {
-      if (!timer_ec && !stopping_) do_accept();
+    acceptor.retry_timer.expires_after(kAcceptRetryDelay);
+    acceptor.retry_timer.async_wait([this, &acceptor](const ErrorCode& timer_ec) {
+      if (!timer_ec && !stopping_) do_accept(acceptor);
     });
     return;
   }
-  auto session = std::make_shared<Session>(std::move(socket), *this);
+  auto session = std::make_shared<Session>(std::move(socket), *this, acceptor.listener);
   {
     const std::lock_guard lock(sessions_mutex_);
     sessions_.emplace(session.get(), session);
   }
   session->start();
-  do_accept();
+  do_accept(acceptor);
 }
 
 void ServerCore::wait_for_signal() {
@@ -526,9 +579,11 @@ void ServerCore::begin_shutdown(std::string_view reason) {
             {{"reason", reason},
              {"open_connections", live.size()},
              {"grace_seconds", config_.shutdown_grace.count()}});
-  ErrorCode ignored;
-  acceptor_.close(ignored);
-  retry_timer_.cancel();
+  for (auto& acceptor : acceptors_) {
+    ErrorCode ignored;
+    acceptor->socket.close(ignored);
+    acceptor->retry_timer.cancel();
+  }
   grace_timer_.expires_after(config_.shutdown_grace);
   grace_timer_.async_wait([this](const ErrorCode& ec) {
     if (!ec) force_stop();
@@ -570,8 +625,8 @@ void ServerCore::session_closed(Session* session) {
   if (drained && !finished_) asio::post(control_, [this] { finish_if_drained(); });
 }
 
-Server::Server(ServerConfig config, const Api& api)
-    : core_(std::make_unique<ServerCore>(std::move(config), api)) {}
+Server::Server(ServerConfig config, const Api& api, HttpMetrics* metrics)
+    : core_(std::make_unique<ServerCore>(std::move(config), api, metrics)) {}
 
 Server::~Server() = default;
 

@@ -5,7 +5,9 @@
 #include <utility>
 
 #include "parley/app/secret.hpp"
+#include "parley/app/timed_storage.hpp"
 #include "parley/http/log.hpp"
+#include "parley/http/process_metrics.hpp"
 #include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
@@ -54,6 +56,27 @@ Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, co
 std::unique_ptr<core::RateLimiter> make_rate_limiter(Storage& storage, core::Clock& clock) {
   if (storage.redis) return std::make_unique<redis::RedisRateLimiter>(*storage.redis, clock);
   return std::make_unique<memory::MemoryRateLimiter>(clock);
+}
+
+// Wraps every storage port in its timing decorator (db_query_duration_seconds).
+void time_storage(Storage& storage, http::MetricsRegistry& registry) {
+  auto& durations = register_query_durations(registry);
+  storage.users = std::make_unique<TimedUserRepository>(std::move(storage.users), durations);
+  storage.posts = std::make_unique<TimedPostRepository>(std::move(storage.posts), durations);
+  storage.comments = std::make_unique<TimedCommentRepository>(std::move(storage.comments), durations);
+  storage.audit = std::make_unique<TimedAuditLog>(std::move(storage.audit), durations);
+  storage.tokens = std::make_unique<TimedTokenStore>(std::move(storage.tokens), durations);
+}
+
+template <class Stats>
+void write_pool_stats(http::CollectorOutput& out, const Stats& stats) {
+  out.gauge("db_pool_connections", "Database pool connections, by state.",
+            {{{{"state", "in_use"}}, static_cast<double>(stats.in_use)},
+             {{{"state", "idle"}}, static_cast<double>(stats.size - std::min(stats.in_use, stats.size))}});
+  out.counter("db_pool_waits_total", "Borrows of a database connection that had to wait for a free one.",
+              {{{}, static_cast<double>(stats.waits)}});
+  out.counter("db_pool_wait_seconds_total", "Total time spent waiting for a free database connection.",
+              {{{}, stats.wait_seconds}});
 }
 
 // Applies pending migrations, or refuses to run with any when the config says not to migrate.
@@ -143,16 +166,69 @@ core::Result<std::unique_ptr<App>> App::build(const Config& config) {
 
   auto clock = std::make_unique<memory::SystemClock>();
   Storage storage = wire_storage(std::move(database).value(), std::move(redis), *clock);
-  return std::unique_ptr<App>(
-      new App(config, std::move(clock), std::move(storage), std::move(signer).value()));
+  std::unique_ptr<http::MetricsRegistry> metrics;
+  if (config.metrics_enabled) {
+    metrics = std::make_unique<http::MetricsRegistry>();
+    time_storage(storage, *metrics);
+  }
+  auto app = std::unique_ptr<App>(
+      new App(config, std::move(clock), std::move(metrics), std::move(storage), std::move(signer).value()));
+  if (app->metrics_) app->register_metrics();
+  return app;
 }
 
-App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
-         crypto::Hs256TokenSigner signer)
+std::vector<http::DependencyCheck> App::check_dependencies() {
+  return {{"database", storage_.database.ping()}, {"token_store", storage_.tokens->ping()}};
+}
+
+void App::register_metrics() {
+  auto& registry = *metrics_;
+  http_metrics_ = std::make_unique<http::HttpMetrics>(registry, http::api_routes());
+  registry.gauge("parley_build_info", "Always 1; the labels name the running build.", {"version", "revision"})
+      .with({PARLEY_VERSION, PARLEY_REVISION})
+      .set(1);
+  registry.add_collector(http::process_collector());
+  registry.add_collector([this](http::CollectorOutput& out) {
+    if (auto* pg = storage_.database.postgres()) {
+      write_pool_stats(out, pg->pool_stats());
+    } else if (auto* sqlite = storage_.database.sqlite()) {
+      write_pool_stats(out, sqlite->pool_stats());
+    }
+  });
+  if (rate_limits_) {
+    registry.add_collector([this](http::CollectorOutput& out) {
+      std::vector<http::Sample> samples;
+      for (const http::RateGroup group :
+           {http::RateGroup::auth, http::RateGroup::write, http::RateGroup::read}) {
+        samples.push_back({{{"group", std::string(http::to_string(group))}},
+                           static_cast<double>(rate_limits_->rejections(group))});
+      }
+      out.counter("rate_limit_rejections_total", "Requests refused with 429, by rate group.", samples);
+    });
+  }
+  // Evaluated at scrape time with the readiness probe's own pings, so it is never stale; a
+  // scrape costs one round trip to each dependency. The rate limiter fails open, so it is not
+  // a readiness check; its state is the one its last call found.
+  registry.add_collector([this](http::CollectorOutput& out) {
+    std::vector<http::Sample> samples;
+    for (const auto& check : check_dependencies()) {
+      samples.push_back({{{"dependency", check.name}}, check.status ? 1.0 : 0.0});
+    }
+    if (rate_limits_) {
+      samples.push_back({{{"dependency", "rate_limiter"}}, rate_limits_->limiter_available() ? 1.0 : 0.0});
+    }
+    out.gauge("dependency_up", "Whether a backing dependency answered its health check (1) or not (0).",
+              samples);
+  });
+}
+
+App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
+         std::unique_ptr<http::MetricsRegistry> metrics, Storage storage, crypto::Hs256TokenSigner signer)
     : clock_(std::move(clock)),
       ids_(*clock_),
       hasher_(crypto::ScryptParams{.log2_n = config.scrypt_log2n}),
       signer_(std::move(signer)),
+      metrics_(std::move(metrics)),
       storage_(std::move(storage)),
       auth_(config.auth, *storage_.users, *storage_.tokens, hasher_, signer_, opaque_, *clock_, ids_),
       user_service_(*storage_.users, *storage_.tokens, hasher_, *clock_),
@@ -165,10 +241,10 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Stora
                        : nullptr),
       api_(
           http::Services{auth_, user_service_, post_service_, comment_service_, admin_}, ids_,
-          [this] {
-            return std::vector<http::DependencyCheck>{{"database", storage_.database.ping()},
-                                                      {"token_store", storage_.tokens->ping()}};
-          },
-          http::ApiOptions{config.cors_origins, rate_limits_.get()}) {}
+          [this] { return check_dependencies(); },
+          http::ApiOptions{.cors_origins = config.cors_origins,
+                           .rate_limits = rate_limits_.get(),
+                           .metrics = metrics_.get(),
+                           .metrics_on_admin_listener = config.server.admin.has_value()}) {}
 
 }  // namespace parley::app

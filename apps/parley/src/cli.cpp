@@ -128,7 +128,7 @@ int serve(const Config& config, std::ostream& err) {
     return exit_code_for(app.error());
   }
   http::log_event(http::LogLevel::info, "storage", describe_storage(config));
-  http::Server server(config.server, (*app)->api());
+  http::Server server(config.server, (*app)->api(), (*app)->http_metrics());
   if (auto ran = server.run(); !ran) {
     http::log_event(http::LogLevel::error, "server failed", {{"error", ran.error().message}});
     err << ran.error().message << '\n';

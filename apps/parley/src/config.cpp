@@ -48,6 +48,8 @@ constexpr std::array kKnownVariables = {
     "PARLEY_RATE_LIMIT_WRITE",
     "PARLEY_RATE_LIMIT_READ",
     "PARLEY_TRUSTED_PROXIES",
+    "PARLEY_METRICS_ENABLED",
+    "PARLEY_ADMIN_LISTEN",
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
@@ -126,11 +128,9 @@ class Reader {
   std::map<std::string, std::string, std::less<>> errors_;
 };
 
-void parse_listen(Reader& reader, http::ServerConfig& server) {
-  constexpr std::string_view kName = "PARLEY_LISTEN";
-  const auto value = reader.raw(kName);
-  if (!value) return;
-  const std::string_view text = *value;
+// "<ip>:<port>", "[<ipv6>]:<port>" or "localhost:<port>"; nullopt (and an error) otherwise.
+std::optional<http::ListenAddress> parse_address(Reader& reader, std::string_view name,
+                                                 std::string_view text) {
   const auto colon = text.rfind(':');
   std::string host(text.substr(0, colon == std::string_view::npos ? 0 : colon));
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
@@ -142,12 +142,35 @@ void parse_listen(Reader& reader, http::ServerConfig& server) {
   if (colon == std::string_view::npos || !is_ip_address(host) || port_text.empty() || ec != std::errc{} ||
       end != port_text.data() + port_text.size() || port > 65535) {
     reader.fail(
-        kName,
+        name,
         "must be <ip>:<port> (e.g. 127.0.0.1:8080, [::1]:8080, localhost:8080; port 0 picks a free port)");
+    return std::nullopt;
+  }
+  return http::ListenAddress{host, static_cast<std::uint16_t>(port)};
+}
+
+void parse_listen(Reader& reader, http::ServerConfig& server) {
+  constexpr std::string_view kName = "PARLEY_LISTEN";
+  const auto value = reader.raw(kName);
+  if (!value) return;
+  if (auto address = parse_address(reader, kName, *value)) {
+    server.address = std::move(address->address);
+    server.port = address->port;
+  }
+}
+
+// After PARLEY_LISTEN. Empty means no admin listener.
+void parse_admin_listen(Reader& reader, http::ServerConfig& server) {
+  constexpr std::string_view kName = "PARLEY_ADMIN_LISTEN";
+  const auto value = reader.raw(kName);
+  if (!value || value->empty()) return;
+  auto address = parse_address(reader, kName, *value);
+  if (!address) return;
+  if (address->port != 0 && address->port == server.port && address->address == server.address) {
+    reader.fail(kName, "must differ from PARLEY_LISTEN");
     return;
   }
-  server.address = host;
-  server.port = static_cast<std::uint16_t>(port);
+  server.admin = std::move(address);
 }
 
 void parse_cors(Reader& reader, std::vector<std::string>& origins) {
@@ -348,6 +371,7 @@ core::Result<Config> parse_config(const Environment& env) {
 
   auto& server = config.server;
   parse_listen(reader, server);
+  parse_admin_listen(reader, server);
   config.data_dir = reader.text("PARLEY_DATA_DIR", config.data_dir.string());
 
   if (const auto secret = reader.raw("PARLEY_JWT_SECRET")) {
@@ -400,6 +424,15 @@ core::Result<Config> parse_config(const Environment& env) {
       config.migrate_on_start = false;
     } else {
       reader.fail("PARLEY_MIGRATE_ON_START", "must be true or false");
+    }
+  }
+  if (const auto enabled = reader.raw("PARLEY_METRICS_ENABLED")) {
+    if (*enabled == "true") {
+      config.metrics_enabled = true;
+    } else if (*enabled == "false") {
+      config.metrics_enabled = false;
+    } else {
+      reader.fail("PARLEY_METRICS_ENABLED", "must be true or false");
     }
   }
   parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool

@@ -368,18 +368,28 @@ TEST_CASE("PostgreSQL: a busy pool gives up after the acquire timeout", "[postgr
     std::this_thread::sleep_for(10ms);
   }
 
+  CHECK(database->pool_stats().in_use == 1);  // the blocked reader's
+  CHECK(database->pool_stats().waits == 0);
+
   const auto started = std::chrono::steady_clock::now();
   auto status = database->ping();
   const auto waited = std::chrono::steady_clock::now() - started;
   CHECK(code_of(status) == core::ErrorCode::unavailable);
   CHECK(waited >= 200ms);
   CHECK(waited < 5s);
+  // The timed-out borrow is one wait of at least the acquire timeout.
+  const postgres::PoolStats during = database->pool_stats();
+  CHECK(during.size == 1);
+  CHECK(during.waits == 1);
+  CHECK(during.wait_seconds >= 0.2);
 
   locker.query("COMMIT");
   reader.join();
   REQUIRE(blocked->ok());
   CHECK(blocked->value().id == user_id(1));
   CHECK(database->ping().ok());
+  CHECK(database->pool_stats().in_use == 0);
+  CHECK(database->pool_stats().waits == 1);  // the pool was free: no wait
 }
 
 TEST_CASE("PostgreSQL: open reports bad configuration and unreachable servers", "[postgres]") {

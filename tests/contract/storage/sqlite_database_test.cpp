@@ -199,6 +199,47 @@ TEST_CASE("SQLite: a database locked by another process is unavailable, not an e
   CHECK(users.create(make_user(1, "alice", "alice@example.com")).ok());
 }
 
+TEST_CASE("SQLite: pool statistics count borrowed connections and waits for a free one", "[sqlite]") {
+  TempDir dir;
+  const auto file = dir.path() / "stats.db";
+  sqlite::SqliteConfig config;
+  config.path = file.string();
+  config.pool_size = 1;
+  config.busy_timeout = 10s;
+  auto opened = sqlite::Database::open(config);
+  REQUIRE(opened.ok());
+  auto database = std::move(opened).value();
+  REQUIRE(database->migrate().ok());
+  sqlite::SqliteUserRepository users(*database);
+
+  sqlite::PoolStats idle = database->pool_stats();
+  CHECK(idle.size == 1);
+  CHECK(idle.in_use == 0);
+  CHECK(idle.waits == 0);
+  CHECK(idle.wait_seconds == 0.0);
+
+  // Another process holds the write lock, so a write holds the only pooled connection while it
+  // waits for that lock; a ping then has to wait for the connection.
+  RawConnection other(file);
+  REQUIRE(other.exec("BEGIN IMMEDIATE") == SQLITE_OK);
+  std::thread writer([&] { CHECK(users.create(make_user(1, "alice", "alice@example.com")).ok()); });
+  for (int i = 0; i < 1000 && database->pool_stats().in_use == 0; ++i)
+    std::this_thread::sleep_for(5ms);
+  REQUIRE(database->pool_stats().in_use == 1);
+  std::thread pinger([&] { CHECK(database->ping().ok()); });
+  for (int i = 0; i < 1000 && database->pool_stats().waits == 0; ++i)
+    std::this_thread::sleep_for(5ms);
+  CHECK(database->pool_stats().waits == 1);
+  REQUIRE(other.exec("COMMIT") == SQLITE_OK);
+  writer.join();
+  pinger.join();
+
+  const sqlite::PoolStats after = database->pool_stats();
+  CHECK(after.in_use == 0);
+  CHECK(after.waits == 1);
+  CHECK(after.wait_seconds > 0.0);
+}
+
 TEST_CASE("SQLite: open reports bad configuration and unreachable files", "[sqlite]") {
   TempDir dir;
   sqlite::SqliteConfig config;

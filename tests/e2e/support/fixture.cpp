@@ -75,6 +75,13 @@ std::vector<std::string> audit_log(const std::string& log_text, const std::vecto
       if (has_string(object, "request_id") && !is_request_id(object.at("request_id").get_string())) {
         problems.push_back(where + "request_id is not a valid request id: " + line);
       }
+      // The W3C trace id the response's traceparent carries: 32 lower-case hex digits, not all zero.
+      const bool trace_ok = has_string(object, "trace_id") && [&] {
+        const std::string_view id = object.at("trace_id").get_string();
+        return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos &&
+               id.find_first_not_of('0') != std::string_view::npos;
+      }();
+      if (!trace_ok) problems.push_back(where + "request line without a valid \"trace_id\": " + line);
     }
   }
   if (request_lines == 0) problems.emplace_back("the log has no {\"msg\":\"request\"} access line at all");

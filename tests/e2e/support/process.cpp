@@ -254,6 +254,10 @@ std::string ServerProcess::read_log() const {
 
 void ServerProcess::wait_until_listening(std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
+  const bool wants_admin_listener =
+      std::any_of(environment_.begin(), environment_.end(), [](const auto& variable) {
+        return variable.first == "PARLEY_ADMIN_LISTEN" && !variable.second.empty();
+      });
   for (;;) {
     std::istringstream lines(read_log());
     std::string line;
@@ -268,9 +272,15 @@ void ServerProcess::wait_until_listening(std::chrono::milliseconds timeout) {
       if (port == nullptr || !port->is_int64() || port->get_int64() <= 0 || port->get_int64() > 65535) {
         throw std::runtime_error("the \"listening\" line has no valid \"port\": " + line);
       }
+      // With PARLEY_ADMIN_LISTEN there is a second line, for the admin listener, after the main one.
+      const auto* listener = object.if_contains("listener");
+      if (listener != nullptr && listener->is_string() && listener->get_string() == "admin") {
+        admin_port_ = static_cast<std::uint16_t>(port->get_int64());
+        continue;
+      }
       port_ = static_cast<std::uint16_t>(port->get_int64());
       listening_line_ = line;
-      return;
+      if (!wants_admin_listener || admin_port_ != 0) return;
     }
     int raw = 0;
     if (::waitpid(pid_, &raw, WNOHANG) == pid_) {

@@ -69,6 +69,8 @@ class ServerProcess {
   ~ServerProcess();  // kills a server still running
 
   [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+  // The admin listener's port (PARLEY_ADMIN_LISTEN); 0 without one.
+  [[nodiscard]] std::uint16_t admin_port() const noexcept { return admin_port_; }
   [[nodiscard]] const std::filesystem::path& data_dir() const noexcept { return data_dir_; }
   [[nodiscard]] const std::filesystem::path& log_path() const noexcept { return log_path_; }
   [[nodiscard]] const Environment& environment() const noexcept { return environment_; }
@@ -94,6 +96,7 @@ class ServerProcess {
   Environment environment_;
   pid_t pid_ = -1;
   std::uint16_t port_ = 0;
+  std::uint16_t admin_port_ = 0;
   std::string listening_line_;
 };
 

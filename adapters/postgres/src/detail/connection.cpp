@@ -294,9 +294,18 @@ Connection& ConnectionPool::acquire() {
   Connection* connection = nullptr;
   {
     std::unique_lock lock(mutex_);
-    if (!released_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); })) {
-      throw UnavailableError("no free database connection within " +
-                             std::to_string(acquire_timeout_.count()) + " ms");
+    if (idle_.empty()) {
+      waits_.fetch_add(1, std::memory_order_relaxed);  // counted as it starts, so it can be seen
+      const auto started = std::chrono::steady_clock::now();
+      const bool free = released_.wait_for(lock, acquire_timeout_, [this] { return !idle_.empty(); });
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - started);
+      wait_nanoseconds_.fetch_add(static_cast<std::uint64_t>(std::max<std::int64_t>(waited.count(), 0)),
+                                  std::memory_order_relaxed);
+      if (!free) {
+        throw UnavailableError("no free database connection within " +
+                               std::to_string(acquire_timeout_.count()) + " ms");
+      }
     }
     connection = idle_.back();  // the most recently used: its statements are likely prepared
     idle_.pop_back();
@@ -316,6 +325,11 @@ void ConnectionPool::release(Connection& connection) noexcept {
     idle_.push_back(&connection);
   }
   released_.notify_one();
+}
+
+std::size_t ConnectionPool::in_use() {
+  const std::lock_guard lock(mutex_);
+  return connections_.size() - idle_.size();
 }
 
 void ConnectionPool::report_broken() noexcept {

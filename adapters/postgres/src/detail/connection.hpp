@@ -153,6 +153,14 @@ class ConnectionPool {
   // Opens a borrowed connection again after it broke.
   void reopen(Connection& connection);
 
+  // For the pool statistics: connections lent out, waits for one and the time spent waiting.
+  [[nodiscard]] std::size_t size() const noexcept { return connections_.size(); }
+  [[nodiscard]] std::size_t in_use();
+  [[nodiscard]] std::uint64_t waits() const noexcept { return waits_.load(std::memory_order_relaxed); }
+  [[nodiscard]] std::uint64_t wait_nanoseconds() const noexcept {
+    return wait_nanoseconds_.load(std::memory_order_relaxed);
+  }
+
  private:
   void make_usable(Connection& connection);
 
@@ -162,6 +170,8 @@ class ConnectionPool {
   std::condition_variable released_;
   std::vector<Connection*> idle_;
   std::atomic<std::uint64_t> broken_epoch_{0};
+  std::atomic<std::uint64_t> waits_{0};
+  std::atomic<std::uint64_t> wait_nanoseconds_{0};
 };
 
 // A pooled connection borrowed for one port call and given back, clean, on scope exit.

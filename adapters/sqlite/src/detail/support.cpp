@@ -64,12 +64,18 @@ int primary_code(const std::exception& error) {
 
 }  // namespace
 
-Lease::Lease(Database& database) : pool_(database.pool()) {
+Lease::Lease(Database& database) : database_(database), pool_(database.pool()) {
   const auto timeout = std::clamp<std::chrono::milliseconds::rep>(database.config().busy_timeout.count(), 0,
                                                                   std::numeric_limits<int>::max());
-  if (!pool_.try_lease(position_, static_cast<int>(timeout))) {
-    throw UnavailableError("no free database connection");
+  // A first try that does not wait tells a wait apart for the pool statistics.
+  if (!pool_.try_lease(position_, 0)) {
+    database_.note_wait_started();
+    const auto started = std::chrono::steady_clock::now();
+    const bool leased = pool_.try_lease(position_, static_cast<int>(timeout));
+    database_.note_wait_ended(std::chrono::steady_clock::now() - started);
+    if (!leased) throw UnavailableError("no free database connection");
   }
+  database_.note_borrowed();
   session_ = &pool_.at(position_);
 }
 
@@ -82,6 +88,7 @@ Lease::~Lease() {
     }
   }
   pool_.give_back(position_);
+  database_.note_returned();
 }
 
 WriteTransaction::WriteTransaction(soci::session& session) : session_(session) {

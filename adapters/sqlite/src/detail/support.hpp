@@ -40,6 +40,7 @@ class Lease {
   soci::session& session() noexcept { return *session_; }
 
  private:
+  Database& database_;
   soci::connection_pool& pool_;
   std::size_t position_ = 0;
   soci::session* session_ = nullptr;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -25,6 +26,14 @@ struct PostgresConfig {
   std::size_t pool_size = 8;
   // How long a call waits for a free pooled connection before it gives up with `unavailable`.
   std::chrono::milliseconds acquire_timeout{5000};
+};
+
+// A snapshot of the connection pool, for monitoring.
+struct PoolStats {
+  std::size_t size = 0;
+  std::size_t in_use = 0;
+  std::uint64_t waits = 0;    // borrows that found no free connection and had to wait
+  double wait_seconds = 0.0;  // total time those borrows waited (including ones that gave up)
 };
 
 // Safe to share between threads: every call borrows its own pooled connection.
@@ -61,6 +70,7 @@ class Database {
   [[nodiscard]] const PostgresConfig& config() const noexcept { return config_; }
   // For this library's adapters, which borrow a connection per call.
   [[nodiscard]] detail::ConnectionPool& pool() noexcept { return *pool_; }
+  [[nodiscard]] PoolStats pool_stats() const;
 
  private:
   Database(PostgresConfig config, std::unique_ptr<detail::ConnectionPool> pool);

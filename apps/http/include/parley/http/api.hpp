@@ -2,6 +2,7 @@
 // body checks, handlers and the error map. Knows nothing of sockets, so tests need none.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "parley/http/edge.hpp"
 #include "parley/http/handlers.hpp"
 #include "parley/http/message.hpp"
+#include "parley/http/metrics.hpp"
 #include "parley/http/services.hpp"
 
 namespace parley::http {
@@ -20,7 +22,16 @@ struct ApiOptions {
   std::vector<std::string> cors_origins;
   // Limits the routes of each rate group; nullptr: no rate limiting. Must outlive the Api.
   RateLimits* rate_limits = nullptr;
+  // What GET /metrics renders; null: metrics are disabled and /metrics is an unknown path.
+  const MetricsRegistry* metrics = nullptr;
+  // With an admin listener, /metrics is served there only (the main listener answers 404); the
+  // admin listener serves /metrics, /healthz and /readyz and nothing else.
+  bool metrics_on_admin_listener = false;
 };
+
+namespace detail {
+struct RouteTable;  // the routes one listener serves, defined in api.cpp
+}  // namespace detail
 
 // Why the server could not hand a request to handle().
 enum class Rejection { malformed_request, body_too_large, headers_too_large };
@@ -45,6 +56,8 @@ class Api {
   core::IdGenerator& request_ids_;
   CorsPolicy cors_;
   RateLimits* rate_limits_;
+  std::shared_ptr<const detail::RouteTable> main_routes_;
+  std::shared_ptr<const detail::RouteTable> admin_routes_;
 };
 
 }  // namespace parley::http

@@ -12,6 +12,7 @@
 #include "parley/core/result.hpp"
 #include "parley/core/services/principal.hpp"
 #include "parley/http/message.hpp"
+#include "parley/http/metrics.hpp"
 #include "parley/http/router.hpp"
 #include "parley/http/services.hpp"
 
@@ -29,7 +30,7 @@ struct HandlerContext {
 // A body served as is, not wrapped in the envelope: a document rather than API data.
 struct Document {
   std::string_view content_type;
-  std::string_view body;  // static storage, such as an embedded file
+  std::string body;
 };
 
 // A success: the status and the "data" (and "meta" for lists) of the envelope, or a document.
@@ -44,8 +45,9 @@ using HandlerResult = core::Result<Reply>;
 
 class Handlers {
  public:
-  Handlers(Services services, ReadinessProbe readiness)
-      : services_(services), readiness_(std::move(readiness)) {}
+  // `metrics` (may be null when metrics are disabled) is what GET /metrics renders.
+  Handlers(Services services, ReadinessProbe readiness, const MetricsRegistry* metrics = nullptr)
+      : services_(services), readiness_(std::move(readiness)), metrics_(metrics) {}
 
   // The bearer-token step every authenticated route shares.
   core::Result<core::Principal> authenticate(std::string_view access_token) const {
@@ -55,6 +57,7 @@ class Handlers {
   HandlerResult healthz(const HandlerContext& ctx) const;
   HandlerResult readyz(const HandlerContext& ctx) const;
   HandlerResult openapi(const HandlerContext& ctx) const;
+  HandlerResult metrics(const HandlerContext& ctx) const;
 
   HandlerResult sign_up(const HandlerContext& ctx) const;
   HandlerResult log_in(const HandlerContext& ctx) const;
@@ -83,6 +86,7 @@ class Handlers {
  private:
   Services services_;
   ReadinessProbe readiness_;
+  const MetricsRegistry* metrics_;
 };
 
 }  // namespace parley::http

@@ -32,12 +32,16 @@ class Headers {
 
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
 
+// Which of the server's listeners a request came in on.
+enum class Listener { main, admin };
+
 struct Request {
   std::string method;  // as sent, e.g. "GET"
   std::string target;  // path and query, e.g. "/api/v1/posts?page=2"
   Headers headers;
   std::string body;
   std::string client_ip;
+  Listener listener = Listener::main;
 };
 
 struct Response {
@@ -45,10 +49,11 @@ struct Response {
   Headers headers;
   std::string body;
 
-  // For the access log only, never sent: the matched route template ("" when none matched)
-  // and the authenticated user ("" when anonymous).
+  // For the access log and metrics only, never sent: the matched route template ("" when none
+  // matched), the authenticated user ("" when anonymous) and the W3C trace id.
   std::string route;
   std::string user_id;
+  std::string trace_id;
 };
 
 }  // namespace parley::http

@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "parley/core/result.hpp"
 #include "parley/http/api.hpp"
+#include "parley/http/http_metrics.hpp"
 
 namespace parley::http {
 
@@ -16,9 +18,16 @@ namespace detail {
 class ServerCore;  // the Beast/Asio machinery, defined in server.cpp
 }  // namespace detail
 
+struct ListenAddress {
+  std::string address;
+  std::uint16_t port = 0;  // 0 picks a free port; the "listening" log line tells which
+};
+
 struct ServerConfig {
   std::string address = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 picks a free port; the "listening" log line tells which
+  // A second listener whose requests carry Listener::admin (PARLEY_ADMIN_LISTEN); same limits.
+  std::optional<ListenAddress> admin;
   unsigned io_threads = 1;
   unsigned worker_threads = 4;
   std::uint64_t max_body_bytes = 1'048'576;
@@ -30,7 +39,8 @@ struct ServerConfig {
 
 class Server {
  public:
-  Server(ServerConfig config, const Api& api);
+  // `metrics` (optional) records every response, in-flight requests and open connections.
+  Server(ServerConfig config, const Api& api, HttpMetrics* metrics = nullptr);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

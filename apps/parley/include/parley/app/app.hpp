@@ -22,6 +22,8 @@
 #include "parley/crypto/scrypt_password_hasher.hpp"
 #include "parley/crypto/uuid_v7_generator.hpp"
 #include "parley/http/api.hpp"
+#include "parley/http/http_metrics.hpp"
+#include "parley/http/metrics.hpp"
 #include "parley/http/rate_limit.hpp"
 #include "parley/memory/system_clock.hpp"
 #include "parley/postgres/database.hpp"
@@ -75,6 +77,11 @@ class App {
   ~App() = default;
 
   [[nodiscard]] const http::Api& api() const noexcept { return api_; }
+  // Null when PARLEY_METRICS_ENABLED=false. Register further families or collectors here at
+  // startup (before serving), e.g. metrics()->add_collector(...).
+  [[nodiscard]] http::MetricsRegistry* metrics() noexcept { return metrics_.get(); }
+  // What the server records requests and connections into; null when metrics are disabled.
+  [[nodiscard]] http::HttpMetrics* http_metrics() noexcept { return http_metrics_.get(); }
   core::AuthService& auth() noexcept { return auth_; }
   core::AdminService& admin() noexcept { return admin_; }
   core::UserRepository& users() noexcept { return *storage_.users; }
@@ -83,8 +90,13 @@ class App {
   [[nodiscard]] const http::RateLimits* rate_limits() const noexcept { return rate_limits_.get(); }
 
  private:
-  App(const Config& config, std::unique_ptr<memory::SystemClock> clock, Storage storage,
-      crypto::Hs256TokenSigner signer);
+  App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
+      std::unique_ptr<http::MetricsRegistry> metrics, Storage storage, crypto::Hs256TokenSigner signer);
+
+  // Pings every backing dependency: what /readyz answers and dependency_up reports.
+  std::vector<http::DependencyCheck> check_dependencies();
+  // build info, process, pool and dependency metrics; the HTTP edge's.
+  void register_metrics();
 
   // Declaration order is construction order: each member only refers to those above it.
   std::unique_ptr<memory::SystemClock> clock_;  // a pointer: the token stores are built before the App
@@ -92,6 +104,7 @@ class App {
   crypto::ScryptPasswordHasher hasher_;
   crypto::Hs256TokenSigner signer_;
   crypto::RandomOpaqueTokens opaque_;
+  std::unique_ptr<http::MetricsRegistry> metrics_;  // before storage_: its decorators record into it
   Storage storage_;
   core::AuthService auth_;
   core::UserService user_service_;
@@ -101,6 +114,7 @@ class App {
   std::unique_ptr<core::RateLimiter> rate_limiter_;  // Redis with PARLEY_REDIS_URL, else in process
   std::unique_ptr<http::RateLimits> rate_limits_;    // null when PARLEY_RATE_LIMIT_ENABLED=false
   http::Api api_;
+  std::unique_ptr<http::HttpMetrics> http_metrics_;
 };
 
 }  // namespace parley::app

@@ -20,7 +20,7 @@
 namespace parley::app {
 
 struct Config {
-  http::ServerConfig server;  // PARLEY_LISTEN, *_THREADS, MAX_*_BYTES, *_TIMEOUT_SECONDS, ...
+  http::ServerConfig server;  // PARLEY_LISTEN, PARLEY_ADMIN_LISTEN, *_THREADS, MAX_*_BYTES, ...
   std::filesystem::path data_dir = "./var";
   std::optional<std::string> jwt_secret;  // PARLEY_JWT_SECRET; never logged
   std::optional<std::filesystem::path> jwt_secret_file;
@@ -30,6 +30,8 @@ struct Config {
   std::uint8_t scrypt_log2n = 15;
   std::size_t db_pool_size = 4;
   bool migrate_on_start = true;
+  // PARLEY_METRICS_ENABLED: GET /metrics, on server.admin when PARLEY_ADMIN_LISTEN is set.
+  bool metrics_enabled = true;
   // PARLEY_DATABASE_URL: PostgreSQL when set (pool_size from PARLEY_DB_POOL_SIZE), otherwise
   // SQLite under data_dir. Holds the password: log postgres_target() instead.
   std::optional<postgres::PostgresConfig> postgres;
