@@ -42,6 +42,7 @@ TimedUserRepository::TimedUserRepository(std::unique_ptr<core::UserRepository> i
                                          http::HistogramFamily& durations)
     : inner_(std::move(inner)),
       create_(durations.with({"user.create"})),
+      create_many_(durations.with({"user.create_many"})),
       find_by_id_(durations.with({"user.find_by_id"})),
       find_by_email_(durations.with({"user.find_by_email"})),
       find_by_username_(durations.with({"user.find_by_username"})),
@@ -50,6 +51,11 @@ TimedUserRepository::TimedUserRepository(std::unique_ptr<core::UserRepository> i
 core::Status TimedUserRepository::create(const core::User& user) {
   const Stopwatch watch(create_);
   return inner_->create(user);
+}
+
+core::Status TimedUserRepository::create_many(std::span<const core::User> users) {
+  const Stopwatch watch(create_many_);
+  return inner_->create_many(users);
 }
 core::Result<core::User> TimedUserRepository::find_by_id(const core::UserId& id) {
   const Stopwatch watch(find_by_id_);
@@ -77,6 +83,7 @@ TimedPostRepository::TimedPostRepository(std::unique_ptr<core::PostRepository> i
                                          http::HistogramFamily& durations)
     : inner_(std::move(inner)),
       create_(durations.with({"post.create"})),
+      create_many_(durations.with({"post.create_many"})),
       find_by_id_(durations.with({"post.find_by_id"})),
       update_(durations.with({"post.update"})),
       remove_(durations.with({"post.remove"})),
@@ -85,6 +92,11 @@ TimedPostRepository::TimedPostRepository(std::unique_ptr<core::PostRepository> i
 core::Status TimedPostRepository::create(const core::Post& post) {
   const Stopwatch watch(create_);
   return inner_->create(post);
+}
+
+core::Status TimedPostRepository::create_many(std::span<const core::Post> posts) {
+  const Stopwatch watch(create_many_);
+  return inner_->create_many(posts);
 }
 core::Result<core::Post> TimedPostRepository::find_by_id(const core::PostId& id) {
   const Stopwatch watch(find_by_id_);
@@ -109,6 +121,7 @@ TimedCommentRepository::TimedCommentRepository(std::unique_ptr<core::CommentRepo
                                                http::HistogramFamily& durations)
     : inner_(std::move(inner)),
       create_(durations.with({"comment.create"})),
+      create_many_(durations.with({"comment.create_many"})),
       find_by_id_(durations.with({"comment.find_by_id"})),
       remove_(durations.with({"comment.remove"})),
       list_for_post_(durations.with({"comment.list_for_post"})) {}
@@ -116,6 +129,11 @@ TimedCommentRepository::TimedCommentRepository(std::unique_ptr<core::CommentRepo
 core::Status TimedCommentRepository::create(const core::Comment& comment) {
   const Stopwatch watch(create_);
   return inner_->create(comment);
+}
+
+core::Status TimedCommentRepository::create_many(std::span<const core::Comment> comments) {
+  const Stopwatch watch(create_many_);
+  return inner_->create_many(comments);
 }
 core::Result<core::Comment> TimedCommentRepository::find_by_id(const core::CommentId& id) {
   const Stopwatch watch(find_by_id_);

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "parley/core/ports/audit_log.hpp"
@@ -23,6 +24,7 @@ class TimedUserRepository final : public core::UserRepository {
   TimedUserRepository(std::unique_ptr<core::UserRepository> inner, http::HistogramFamily& durations);
 
   core::Status create(const core::User& user) override;
+  core::Status create_many(std::span<const core::User> users) override;
   core::Result<core::User> find_by_id(const core::UserId& id) override;
   core::Result<core::User> find_by_email(const core::Email& email) override;
   core::Result<core::User> find_by_username(const core::Username& username) override;
@@ -32,6 +34,7 @@ class TimedUserRepository final : public core::UserRepository {
  private:
   std::unique_ptr<core::UserRepository> inner_;
   http::Histogram& create_;
+  http::Histogram& create_many_;
   http::Histogram& find_by_id_;
   http::Histogram& find_by_email_;
   http::Histogram& find_by_username_;
@@ -43,6 +46,7 @@ class TimedPostRepository final : public core::PostRepository {
   TimedPostRepository(std::unique_ptr<core::PostRepository> inner, http::HistogramFamily& durations);
 
   core::Status create(const core::Post& post) override;
+  core::Status create_many(std::span<const core::Post> posts) override;
   core::Result<core::Post> find_by_id(const core::PostId& id) override;
   core::Status update(const core::Post& post) override;
   core::Status remove(const core::PostId& id) override;
@@ -51,6 +55,7 @@ class TimedPostRepository final : public core::PostRepository {
  private:
   std::unique_ptr<core::PostRepository> inner_;
   http::Histogram& create_;
+  http::Histogram& create_many_;
   http::Histogram& find_by_id_;
   http::Histogram& update_;
   http::Histogram& remove_;
@@ -62,6 +67,7 @@ class TimedCommentRepository final : public core::CommentRepository {
   TimedCommentRepository(std::unique_ptr<core::CommentRepository> inner, http::HistogramFamily& durations);
 
   core::Status create(const core::Comment& comment) override;
+  core::Status create_many(std::span<const core::Comment> comments) override;
   core::Result<core::Comment> find_by_id(const core::CommentId& id) override;
   core::Status remove(const core::CommentId& id) override;
   core::Result<core::Page<core::Comment>> list_for_post(const core::PostId& post_id,
@@ -70,6 +76,7 @@ class TimedCommentRepository final : public core::CommentRepository {
  private:
   std::unique_ptr<core::CommentRepository> inner_;
   http::Histogram& create_;
+  http::Histogram& create_many_;
   http::Histogram& find_by_id_;
   http::Histogram& remove_;
   http::Histogram& list_for_post_;
