@@ -182,6 +182,10 @@ void Connection::open() {
   } catch (const soci::soci_error& error) {
     throw UnavailableError("cannot connect to PostgreSQL: " + one_line(error.get_error_message()));
   }
+  // libpq prints server NOTICEs to stderr by default, outside the JSON log. They are advice,
+  // not failures (e.g. a search made only of stop words "is ignored"): drop them.
+  PQsetNoticeProcessor(
+      native_connection(*session_), [](void* /*arg*/, const char* /*message*/) {}, nullptr);
   last_used_ = std::chrono::steady_clock::now();
 }
 
