@@ -264,6 +264,9 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_JWT_SECRET", "too-short"},
       {"PARLEY_REDIS_KEY_PREFIX", "parley prod:"},
       {"PARLEY_REDIS_KEY_PREFIX", ""},
+      {"PARLEY_CACHE_ENABLED", "maybe"},
+      {"PARLEY_CACHE_LIST_TTL_SECONDS", "0"},
+      {"PARLEY_CACHE_ENTITY_TTL_SECONDS", "five"},
   };
   for (const auto& c : cases) {
     TempDir dir;

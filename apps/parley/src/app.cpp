@@ -6,11 +6,13 @@
 
 #include "parley/app/secret.hpp"
 #include "parley/http/log.hpp"
+#include "parley/memory/memory_cache.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
+#include "parley/redis/redis_cache.hpp"
 #include "parley/redis/redis_token_store.hpp"
 #include "parley/sqlite/sqlite_audit_log.hpp"
 #include "parley/sqlite/sqlite_comment_repository.hpp"
@@ -24,7 +26,34 @@ namespace {
 
 // The one place that picks the storage adapters by config. The adapters refer to the heap
 // objects the unique_ptrs own, so moving the Storage afterwards keeps them valid.
-Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, core::Clock& clock) {
+// Wraps the post and user repositories with the core caching decorators. With Redis every
+// instance (and the `parley user` CLI) shares one cache, so a write anywhere invalidates for
+// all. Without it the cache lives in this process: posts are cached, but users are not, because
+// the CLI writes users (block, role) from another process that could not invalidate this one.
+void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
+  if (!config.cache_enabled) return;
+  const bool shared = storage.redis != nullptr;
+  if (shared) {
+    storage.cache = std::make_unique<redis::RedisCache>(*storage.redis, clock);
+  } else {
+    storage.cache = std::make_unique<memory::MemoryCache>(clock);
+  }
+  storage.cache_ids = std::make_unique<crypto::UuidV7Generator>(clock);
+  storage.cache_generations = std::make_unique<core::CacheGenerations>(*storage.cache, *storage.cache_ids);
+  storage.stored_posts = std::move(storage.posts);
+  storage.posts = std::make_unique<core::CachingPostRepository>(*storage.stored_posts, *storage.cache,
+                                                                *storage.cache_generations,
+                                                                *storage.cache_stats, config.cache_ttls);
+  if (shared) {
+    storage.stored_users = std::move(storage.users);
+    storage.users = std::make_unique<core::CachingUserRepository>(*storage.stored_users, *storage.cache,
+                                                                  *storage.cache_generations,
+                                                                  *storage.cache_stats, config.cache_ttls);
+  }
+}
+
+Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, const Config& config,
+                     core::Clock& clock) {
   Storage storage;
   storage.database = std::move(database);
   storage.redis = std::move(redis);
@@ -44,6 +73,7 @@ Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, co
   }
   // Revocations in Redis are shared by every instance on that server.
   if (storage.redis) storage.tokens = std::make_unique<redis::RedisTokenStore>(*storage.redis, clock);
+  wire_cache(storage, config, clock);
   return storage;
 }
 
@@ -133,7 +163,7 @@ core::Result<std::unique_ptr<App>> App::build(const Config& config) {
   }
 
   auto clock = std::make_unique<memory::SystemClock>();
-  Storage storage = wire_storage(std::move(database).value(), std::move(redis), *clock);
+  Storage storage = wire_storage(std::move(database).value(), std::move(redis), config, *clock);
   return std::unique_ptr<App>(
       new App(config, std::move(clock), std::move(storage), std::move(signer).value()));
 }

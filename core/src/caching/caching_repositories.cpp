@@ -56,12 +56,18 @@ bool CacheGenerations::store_fresh(const std::string& key) {
 }
 
 Result<std::string> CacheGenerations::current(const std::string& key) {
+  std::optional<std::uint64_t> failures;  // of bump(key), when one is still unstored
   {
     const std::lock_guard lock(mutex_);
-    if (const auto it = unstored_.find(key); it != unstored_.end()) {
-      if (!store_fresh(key)) return Error::unavailable("cache: invalidation still pending");
+    if (const auto it = unstored_.find(key); it != unstored_.end()) failures = it->second;
+  }
+  // Not under the lock: with the cache down, each caller waits for its own timeout only.
+  if (failures) {
+    if (!store_fresh(key)) return Error::unavailable("cache: an invalidation is still unstored");
+    const std::lock_guard lock(mutex_);
+    // A bump that failed meanwhile may postdate this generation: leave it for the next caller.
+    if (const auto it = unstored_.find(key); it != unstored_.end() && it->second == *failures)
       unstored_.erase(it);
-    }
   }
   auto stored = cache_.get(key);
   if (!stored) return std::move(stored).error();
@@ -71,7 +77,7 @@ Result<std::string> CacheGenerations::current(const std::string& key) {
 void CacheGenerations::bump(const std::string& key) {
   if (store_fresh(key)) return;
   const std::lock_guard lock(mutex_);
-  unstored_.insert(key);
+  ++unstored_[key];
 }
 
 // ---- posts ----------------------------------------------------------------------------------

@@ -22,8 +22,9 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <map>
 #include <mutex>
-#include <set>
 #include <string>
 
 #include "parley/core/caching/cache_stats.hpp"
@@ -58,7 +59,7 @@ class CacheGenerations {
   Cache& cache_;
   IdGenerator& ids_;
   std::mutex mutex_;
-  std::set<std::string, std::less<>> unstored_;
+  std::map<std::string, std::uint64_t, std::less<>> unstored_;  // key -> failed bumps so far
 };
 
 class CachingPostRepository final : public PostRepository {
