@@ -27,16 +27,20 @@ namespace {
 // The one place that picks the storage adapters by config. The adapters refer to the heap
 // objects the unique_ptrs own, so moving the Storage afterwards keeps them valid.
 // Wraps the post and user repositories with the core caching decorators. With Redis every
-// instance (and the `parley user` CLI) shares one cache, so a write anywhere invalidates for
-// all. Without it the cache lives in this process: posts are cached, but users are not, because
-// the CLI writes users (block, role) from another process that could not invalidate this one.
+// instance (and the `parley user` CLI) shares one cache, so a write anywhere invalidates it for
+// all. Without Redis an in-process cache is safe only where one server process writes: the
+// embedded SQLite default. There it holds posts, not users, because the CLI writes users (block,
+// role) from another process that could not invalidate it. PostgreSQL without Redis may run as
+// several instances, so it gets no cache at all.
 void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   if (!config.cache_enabled) return;
   const bool shared = storage.redis != nullptr;
   if (shared) {
     storage.cache = std::make_unique<redis::RedisCache>(*storage.redis, clock);
-  } else {
+  } else if (storage.database.sqlite() != nullptr) {
     storage.cache = std::make_unique<memory::MemoryCache>(clock);
+  } else {
+    return;
   }
   storage.cache_ids = std::make_unique<crypto::UuidV7Generator>(clock);
   storage.cache_generations = std::make_unique<core::CacheGenerations>(*storage.cache, *storage.cache_ids);
