@@ -2,6 +2,7 @@
 #include "parley/core/domain/text.hpp"
 
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -178,4 +179,31 @@ TEST_CASE("ascii_lower lowercases ASCII letters only", "[text]") {
   CHECK(ascii_lower("MiXeD-Case_123") == "mixed-case_123");
   CHECK(ascii_lower("\xC3\x84") == "\xC3\x84");  // Ä is left alone
   CHECK(ascii_lower("").empty());
+}
+
+TEST_CASE("searches are trimmed, 1 to 200 bytes, under the field q", "[text][search]") {
+  auto parsed = SearchQuery::parse("  kayak trip \n");
+  REQUIRE(parsed.ok());
+  CHECK(parsed->str() == "kayak trip");
+  CHECK(reason(SearchQuery::parse(""), "q") == "is required");
+  CHECK(reason(SearchQuery::parse("   "), "q") == "is required");
+  CHECK(SearchQuery::parse(repeat('k', 200)).ok());
+  CHECK(reason(SearchQuery::parse(repeat('k', 201)), "q") == "must be at most 200 characters");
+  CHECK(reason(SearchQuery::parse("kayak\x01"), "q") == "must not contain control characters");
+  CHECK(reason(SearchQuery::parse("\xff"), "q") == "must be valid UTF-8");
+}
+
+TEST_CASE("search_terms keeps the words, lowercased, once each, and drops query syntax", "[text][search]") {
+  using V = std::vector<std::string>;
+  auto terms = [](std::string_view text) {
+    auto parsed = SearchQuery::parse(text);
+    REQUIRE(parsed.ok());
+    return search_terms(*parsed);
+  };
+  CHECK(terms("Kayak TRIP kayak") == V{"kayak", "trip"});
+  CHECK(terms("\"kayak\" AND NEAR(trip, 2) title:x* -y") ==
+        V{"kayak", "and", "near", "trip", "2", "title", "x", "y"});
+  CHECK(terms("'); DROP TABLE posts; --") == V{"drop", "table", "posts"});
+  CHECK(terms("caf\xc3\xa9 na\xc3\xafve") == V{"caf\xc3\xa9", "na\xc3\xafve"});
+  CHECK(terms("* \" ( ) :").empty());
 }

@@ -3,7 +3,10 @@
 
 #include <algorithm>
 #include <set>
+#include <string>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "paging.hpp"
 
@@ -15,6 +18,31 @@ using core::Error;
 
 Error post_not_found() {
   return Error::not_found("post not found");
+}
+
+// Words of a text as search_terms() splits them.
+std::vector<std::string> words_of(const std::string& text) {
+  return core::search_terms(core::SearchQuery::from_storage(text));
+}
+
+bool contains(const std::vector<std::string>& words, const std::string& term) {
+  return std::find(words.begin(), words.end(), term) != words.end();
+}
+
+// 0 when some term is in neither title nor body; otherwise 2 per term found in the title and 1
+// per term found in the body, so a title match outranks a body-only one.
+int search_rank(const core::Post& post, const std::vector<std::string>& terms) {
+  if (terms.empty()) return 0;
+  const auto title = words_of(post.title.str());
+  const auto body = words_of(post.body.str());
+  int rank = 0;
+  for (const auto& term : terms) {
+    const bool in_title = contains(title, term);
+    const bool in_body = contains(body, term);
+    if (!in_title && !in_body) return 0;
+    rank += (in_title ? 2 : 0) + (in_body ? 1 : 0);
+  }
+  return rank;
 }
 
 bool matches(const core::Post& post, const core::PostQuery& query) {
@@ -71,17 +99,26 @@ core::Status MemoryPostRepository::remove(const core::PostId& id) {
 }
 
 core::Result<core::Page<core::Post>> MemoryPostRepository::list(const core::PostQuery& query) {
-  std::vector<core::Post> found;
+  const auto terms = query.search ? core::search_terms(*query.search) : std::vector<std::string>{};
+  std::vector<std::pair<int, core::Post>> found;  // (rank, post); rank 0 without a search
   {
     const std::lock_guard lock(store_.mutex_);
     for (const auto& [id, post] : store_.posts_) {
-      if (matches(post, query)) found.push_back(post);
+      if (!matches(post, query)) continue;
+      const int rank = query.search ? search_rank(post, terms) : 0;
+      if (query.search && rank == 0) continue;
+      found.emplace_back(rank, post);
     }
   }
-  std::sort(found.begin(), found.end(), [](const core::Post& a, const core::Post& b) {
-    return std::tie(a.created_at, a.id) > std::tie(b.created_at, b.id);
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.created_at, a.second.id) >
+           std::tie(b.first, b.second.created_at, b.second.id);
   });
-  return detail::slice(std::move(found), query.page);
+  std::vector<core::Post> sorted;
+  sorted.reserve(found.size());
+  for (auto& entry : found)
+    sorted.push_back(std::move(entry.second));
+  return detail::slice(std::move(sorted), query.page);
 }
 
 }  // namespace parley::memory

@@ -47,6 +47,25 @@ constexpr const char* kListPostsByAuthor =
     "           ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset) AS page ON true "
     "ORDER BY page.created_at DESC, page.id DESC";
 
+// Search: the GIN index on the generated tsvector finds the matches (V002__post_search.sql);
+// ts_rank() weighs title words (A) above body words (B). :terms are the search's words joined by
+// spaces, and plainto_tsquery() reads them as plain words ANDed together, never as tsquery
+// syntax. A NULL :author means any author. Same page-and-total shape as kListPosts.
+constexpr const char* kSearchPosts =
+    "SELECT page.id, page.author_id, page.title, page.body, page.is_published, "
+    "       epoch_millis(page.created_at), epoch_millis(page.updated_at), matches.total "
+    "FROM (SELECT count(*) AS total FROM posts "
+    "      WHERE search @@ plainto_tsquery('english', :terms) "
+    "        AND (CAST(:author AS uuid) IS NULL OR author_id = :author) "
+    "        AND (is_published OR :all_drafts OR author_id = :draft_author)) AS matches "
+    "LEFT JOIN (SELECT id, author_id, title, body, is_published, created_at, updated_at, "
+    "                  ts_rank(search, plainto_tsquery('english', :terms)) AS rank FROM posts "
+    "           WHERE search @@ plainto_tsquery('english', :terms) "
+    "             AND (CAST(:author AS uuid) IS NULL OR author_id = :author) "
+    "             AND (is_published OR :all_drafts OR author_id = :draft_author) "
+    "           ORDER BY rank DESC, created_at DESC, id DESC LIMIT :limit OFFSET :offset) AS page ON true "
+    "ORDER BY page.rank DESC, page.created_at DESC, page.id DESC";
+
 constexpr std::size_t kTotalColumn = 7;
 
 // The post columns of the SELECTs above, in order.
@@ -128,6 +147,7 @@ core::Status PostgresPostRepository::remove(const core::PostId& id) {
 }
 
 core::Result<core::Page<core::Post>> PostgresPostRepository::list(const core::PostQuery& query) {
+  if (query.search) return search(query);
   return detail::run(database_, detail::Access::read,
                      [&](detail::Connection& connection) -> core::Result<core::Page<core::Post>> {
                        const bool by_author = query.author.has_value();
@@ -160,6 +180,38 @@ core::Result<core::Page<core::Post>> PostgresPostRepository::list(const core::Po
                        }
                        return page;
                      });
+}
+
+core::Result<core::Page<core::Post>> PostgresPostRepository::search(const core::PostQuery& query) {
+  const auto words = core::search_terms(*query.search);
+  if (words.empty()) return core::Page<core::Post>{};  // no word: nothing matches
+  std::string terms;
+  for (const auto& word : words) {
+    if (!terms.empty()) terms += ' ';
+    terms += word;
+  }
+  return detail::run(
+      database_, detail::Access::read,
+      [&](detail::Connection& connection) -> core::Result<core::Page<core::Post>> {
+        auto& statement = connection.prepared(kSearchPosts);
+        statement.execute(
+            {{"terms", terms},
+             {"author", query.author ? std::optional(query.author->to_string()) : std::nullopt},
+             {"all_drafts", detail::to_param(query.drafts.all)},
+             {"draft_author",
+              query.drafts.authored_by ? std::optional(query.drafts.authored_by->to_string()) : std::nullopt},
+             {"limit", std::to_string(query.page.size)},
+             {"offset", std::to_string(query.page.offset())}});
+        core::Page<core::Post> page;
+        while (statement.next()) {
+          page.total = statement.int64(kTotalColumn);
+          if (statement.is_null(0)) break;  // past the last page: the total alone
+          auto post = read_post(statement);
+          if (!post) return std::move(post).error();
+          page.items.push_back(std::move(post).value());
+        }
+        return page;
+      });
 }
 
 }  // namespace parley::postgres

@@ -2,6 +2,7 @@
 #include "parley/sqlite/sqlite_post_repository.hpp"
 
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -37,6 +38,37 @@ constexpr const char* kListPostsByAuthor =
 constexpr const char* kCountPostsByAuthor =
     "SELECT COUNT(*) FROM posts "
     "WHERE author_id = :author AND (is_published = 1 OR :all_drafts = 1 OR author_id = :draft_author)";
+
+// Search: the FTS5 index finds the matches, the join to posts applies the author and draft
+// rules. bm25() is smaller for better matches; the title weighs 10 times the body. :author NULL
+// means any author (the index, not the author filter, drives this plan).
+constexpr const char* kSearchPosts =
+    "SELECT p.id, p.author_id, p.title, p.body, p.is_published, p.created_at, p.updated_at "
+    "FROM posts_fts JOIN posts AS p ON p.rowid = posts_fts.rowid "
+    "WHERE posts_fts MATCH :match AND (:author IS NULL OR p.author_id = :author) "
+    "AND (p.is_published = 1 OR :all_drafts = 1 OR p.author_id = :draft_author) "
+    "ORDER BY bm25(posts_fts, 10.0, 1.0), p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset";
+constexpr const char* kCountSearchPosts =
+    "SELECT COUNT(*) FROM posts_fts JOIN posts AS p ON p.rowid = posts_fts.rowid "
+    "WHERE posts_fts MATCH :match AND (:author IS NULL OR p.author_id = :author) "
+    "AND (p.is_published = 1 OR :all_drafts = 1 OR p.author_id = :draft_author)";
+
+// An FTS5 query that is only the search's words, each a quoted string (a '"' inside doubled), so
+// nothing the user typed can be read as FTS5 syntax (AND, NEAR(, *, column filters). Terms side
+// by side must all match.
+std::string fts5_match(const std::vector<std::string>& terms) {
+  std::string match;
+  for (const auto& term : terms) {
+    if (!match.empty()) match += ' ';
+    match += '"';
+    for (const char c : term) {
+      if (c == '"') match += '"';
+      match += c;
+    }
+    match += '"';
+  }
+  return match;
+}
 
 struct PostRow {
   std::string id;
@@ -156,6 +188,7 @@ core::Status SqlitePostRepository::remove(const core::PostId& id) {
 }
 
 core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::PostQuery& query) {
+  if (query.search) return search(query);
   return detail::guarded([&]() -> core::Result<core::Page<core::Post>> {
     detail::Lease lease(database_);
     soci::session& session = lease.session();
@@ -195,6 +228,57 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::Post
       statement.exchange(soci::use(all_drafts, "all_drafts"));
       statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
       run(statement, by_author ? kCountPostsByAuthor : kCountPosts, true);
+    }
+    transaction.commit();
+    page.total = total;
+    return page;
+  });
+}
+
+core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::PostQuery& query) {
+  const auto terms = core::search_terms(*query.search);
+  if (terms.empty()) return core::Page<core::Post>{};  // no word: nothing matches
+  return detail::guarded([&]() -> core::Result<core::Page<core::Post>> {
+    detail::Lease lease(database_);
+    soci::session& session = lease.session();
+    const std::string match = fts5_match(terms);
+    std::string author = query.author ? query.author->to_string() : std::string();
+    soci::indicator author_indicator = query.author ? soci::i_ok : soci::i_null;
+    const int all_drafts = query.drafts.all ? 1 : 0;
+    std::string draft_author =
+        query.drafts.authored_by ? query.drafts.authored_by->to_string() : std::string();
+    soci::indicator draft_author_indicator = query.drafts.authored_by ? soci::i_ok : soci::i_null;
+    const long long limit = query.page.size;
+    const long long offset = query.page.offset();
+
+    soci::transaction transaction(session);
+    core::Page<core::Post> page;
+    {
+      PostRow row;
+      soci::statement statement(session);
+      exchange_row(statement, row);
+      statement.exchange(soci::use(match, "match"));
+      statement.exchange(soci::use(author, author_indicator, "author"));
+      statement.exchange(soci::use(all_drafts, "all_drafts"));
+      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      statement.exchange(soci::use(limit, "limit"));
+      statement.exchange(soci::use(offset, "offset"));
+      run(statement, kSearchPosts, false);
+      while (statement.fetch()) {
+        auto post = row.to_post();
+        if (!post) return std::move(post).error();
+        page.items.push_back(std::move(post).value());
+      }
+    }
+    long long total = 0;
+    {
+      soci::statement statement(session);
+      statement.exchange(soci::into(total));
+      statement.exchange(soci::use(match, "match"));
+      statement.exchange(soci::use(author, author_indicator, "author"));
+      statement.exchange(soci::use(all_drafts, "all_drafts"));
+      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      run(statement, kCountSearchPosts, true);
     }
     transaction.commit();
     page.total = total;

@@ -218,6 +218,11 @@ HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
     if (!author_id) return std::move(author_id).error();
     listing.author = *author_id;
   }
+  if (const auto q = ctx.query.find("q")) {
+    auto search = core::SearchQuery::parse(*q);
+    if (!search) return std::move(search).error();
+    listing.search = *std::move(search);
+  }
   auto page = read_page(ctx.query);
   if (!page) return std::move(page).error();
   listing.page = *page;

@@ -50,6 +50,9 @@ constexpr std::array kKnownVariables = {
     "PARLEY_TRUSTED_PROXIES",
     "PARLEY_METRICS_ENABLED",
     "PARLEY_ADMIN_LISTEN",
+    "PARLEY_CACHE_ENABLED",
+    "PARLEY_CACHE_LIST_TTL_SECONDS",
+    "PARLEY_CACHE_ENTITY_TTL_SECONDS",
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
@@ -435,6 +438,18 @@ core::Result<Config> parse_config(const Environment& env) {
       reader.fail("PARLEY_METRICS_ENABLED", "must be true or false");
     }
   }
+  if (const auto enabled = reader.raw("PARLEY_CACHE_ENABLED")) {
+    if (*enabled == "true") {
+      config.cache_enabled = true;
+    } else if (*enabled == "false") {
+      config.cache_enabled = false;
+    } else {
+      reader.fail("PARLEY_CACHE_ENABLED", "must be true or false");
+    }
+  }
+  config.cache_ttls.list = reader.seconds("PARLEY_CACHE_LIST_TTL_SECONDS", config.cache_ttls.list, 1, 3600);
+  config.cache_ttls.entity =
+      reader.seconds("PARLEY_CACHE_ENTITY_TTL_SECONDS", config.cache_ttls.entity, 1, 86'400);
   parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool
   parse_redis_url(reader, config);
   parse_redis_key_prefix(reader, config);  // after PARLEY_REDIS_URL, whose config it completes

@@ -210,4 +210,30 @@ Result<Bio> Bio::parse(std::string_view raw) {
   return parse_free_text<Bio>(trim(raw), "bio", 0, 500, true);
 }
 
+template <>
+Result<SearchQuery> SearchQuery::parse(std::string_view raw) {
+  return parse_free_text<SearchQuery>(trim(raw), "q", 1, 200, false);
+}
+
+std::vector<std::string> search_terms(const SearchQuery& query) {
+  std::vector<std::string> terms;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty() && std::find(terms.begin(), terms.end(), current) == terms.end()) {
+      terms.push_back(current);
+    }
+    current.clear();
+  };
+  for (const char c : query.str()) {
+    // Bytes of multi-byte UTF-8 sequences are >= 0x80: a non-ASCII character stays whole.
+    if (is_ascii_alnum(c) || static_cast<unsigned char>(c) >= 0x80) {
+      current.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    } else {
+      flush();
+    }
+  }
+  flush();
+  return terms;
+}
+
 }  // namespace parley::core

@@ -23,6 +23,7 @@ PostService::PostService(PostRepository& posts, Clock& clock, IdGenerator& ids)
 Result<Page<Post>> PostService::list(const Principal* viewer, const PostListing& listing) {
   PostQuery query;
   query.author = listing.author;
+  query.search = listing.search;
   query.page = listing.page;
   if (viewer != nullptr) {
     if (can_moderate(viewer->role)) {

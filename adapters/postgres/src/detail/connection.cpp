@@ -60,10 +60,11 @@ std::string one_line(std::string_view text) {
   throw soci::postgresql_soci_error(message, state);
 }
 
-// libpq's default notice processor prints server notices, and errors that arrive while no
-// query runs (such as "FATAL: terminating connection due to administrator command" when the
-// server restarts), as raw text on stderr, which would break the JSON log stream. The
-// adapter already learns of a lost connection from the next call on it and reports it then.
+// libpq's default notice processor prints server notices (advice, not failures: a search made
+// only of stop words "is ignored") and errors that arrive while no query runs (such as "FATAL:
+// terminating connection due to administrator command" when the server restarts) as raw text
+// on stderr, which would break the JSON log stream. The adapter already learns of a lost
+// connection from the next call on it and reports it then.
 void ignore_notice(void* /*context*/, const char* /*message*/) noexcept {}
 
 }  // namespace

@@ -20,6 +20,9 @@ class SqlitePostRepository final : public core::PostRepository {
   core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override;
 
  private:
+  // list() with a search: ranked full-text matches (see db/migrations/*/V002__post_search.sql).
+  core::Result<core::Page<core::Post>> search(const core::PostQuery& query);
+
   Database& database_;
 };
 

@@ -5,7 +5,10 @@
 #include <string>
 
 #include "parley/app/config.hpp"
+#include "parley/core/caching/cache_stats.hpp"
+#include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/ports/audit_log.hpp"
+#include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/rate_limiter.hpp"
@@ -57,6 +60,14 @@ class Database {
 struct Storage {
   Database database;
   std::unique_ptr<redis::Client> redis;  // only with PARLEY_REDIS_URL
+  // With PARLEY_CACHE_ENABLED, `posts` (and with Redis `users`) below are the core caching
+  // decorators over these: the repositories of the database, the cache, and its bookkeeping.
+  std::unique_ptr<core::UserRepository> stored_users;
+  std::unique_ptr<core::PostRepository> stored_posts;
+  std::unique_ptr<core::Cache> cache;
+  std::unique_ptr<crypto::UuidV7Generator> cache_ids;  // fresh cache generations
+  std::unique_ptr<core::CacheGenerations> cache_generations;
+  std::unique_ptr<core::CacheStats> cache_stats = std::make_unique<core::CacheStats>();  // zeros when off
   std::unique_ptr<core::UserRepository> users;
   std::unique_ptr<core::PostRepository> posts;
   std::unique_ptr<core::CommentRepository> comments;
@@ -85,6 +96,8 @@ class App {
   core::AuthService& auth() noexcept { return auth_; }
   core::AdminService& admin() noexcept { return admin_; }
   core::UserRepository& users() noexcept { return *storage_.users; }
+  // Hits, misses and errors of the post, post_list and user caches (cache_*_total{cache}).
+  [[nodiscard]] const core::CacheStats& cache_stats() const noexcept { return *storage_.cache_stats; }
   core::IdGenerator& ids() noexcept { return ids_; }
   // Rejection counters and limiter health for metrics; nullptr when rate limiting is disabled.
   [[nodiscard]] const http::RateLimits* rate_limits() const noexcept { return rate_limits_.get(); }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/result.hpp"
 #include "parley/core/services/auth_service.hpp"
 #include "parley/http/log.hpp"
@@ -42,6 +43,10 @@ struct Config {
   // PARLEY_RATE_LIMIT_ENABLED, PARLEY_RATE_LIMIT_{AUTH,WRITE,READ}, PARLEY_TRUSTED_PROXIES. The
   // limiter lives in Redis when PARLEY_REDIS_URL is set (shared by every instance), else in process.
   http::RateLimitSettings rate_limit;
+  // PARLEY_CACHE_ENABLED: posts, the first feed pages and users cached through the core
+  // decorators, in Redis when PARLEY_REDIS_URL is set, otherwise in process (see app.cpp).
+  bool cache_enabled = true;
+  core::CacheTtls cache_ttls;  // PARLEY_CACHE_LIST_TTL_SECONDS, PARLEY_CACHE_ENTITY_TTL_SECONDS
 };
 
 // Name -> value of the process environment's PARLEY_* variables.

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parley/core/result.hpp"
 
@@ -39,6 +40,10 @@ using PostBody = Text<struct PostBodyTag>;
 using CommentBody = Text<struct CommentBodyTag>;
 // 0-500 bytes of UTF-8.
 using Bio = Text<struct BioTag>;
+// A full-text search (the `q` of GET /posts): 1-200 bytes of UTF-8 after trimming, no control
+// characters. Any text is acceptable: adapters search for its words (search_terms()) and never
+// read it as a query language.
+using SearchQuery = Text<struct SearchQueryTag>;
 
 template <>
 Result<Email> Email::parse(std::string_view raw);
@@ -54,6 +59,14 @@ template <>
 Result<CommentBody> CommentBody::parse(std::string_view raw);
 template <>
 Result<Bio> Bio::parse(std::string_view raw);
+template <>
+Result<SearchQuery> SearchQuery::parse(std::string_view raw);
+
+// The words of a search, in order, each once: maximal runs of ASCII letters and digits and of
+// non-ASCII characters, ASCII-lowercased. Punctuation and operators of any query language
+// ("AND", '*', '"', "NEAR(") are separators or plain words. Empty when the text has no word: such
+// a search matches nothing.
+std::vector<std::string> search_terms(const SearchQuery& query);
 
 // ASCII lowercase; the key under which usernames and emails are unique.
 std::string ascii_lower(std::string_view text);

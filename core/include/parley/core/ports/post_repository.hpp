@@ -20,6 +20,9 @@ struct PostQuery {
   std::optional<UserId> author;  // only posts by this author
   DraftVisibility drafts;
   PageRequest page;
+  // Only posts whose title or body holds every word of search_terms(*search) (adapters may
+  // also match by stem and drop stop words); a search without words matches nothing.
+  std::optional<SearchQuery> search = std::nullopt;
 };
 
 class PostRepository {
@@ -36,7 +39,8 @@ class PostRepository {
   virtual Status update(const Post& post) = 0;
   // Removes the post and its comments together. not_found.
   virtual Status remove(const PostId& id) = 0;
-  // Newest first (created_at, then id, descending); total counts every match.
+  // Newest first (created_at, then id, descending); total counts every match. With a search:
+  // most relevant first (a match in the title outranks one in the body only), then newest.
   virtual Result<Page<Post>> list(const PostQuery& query) = 0;
 };
 

@@ -28,6 +28,8 @@ struct PostPatch {
 struct PostListing {
   std::optional<UserId> author;
   PageRequest page;
+  // Ranked full-text search; drafts follow the same rules.
+  std::optional<SearchQuery> search = std::nullopt;
 };
 
 // Drafts are visible to their author and to moderators/admins; to anyone else they do not exist.

@@ -1,0 +1,28 @@
+// The cache entry format of entities: a small, strict, versioned text encoding written and read
+// only by core, so core needs no JSON library. An entry that does not decode exactly (another
+// version, a truncated or altered value) decodes to nullopt, which callers treat as a miss.
+//
+// Format v1: a header ("post/1", "user/1", "posts/1") then fields, each "<decimal length>:<bytes>"
+// so any byte may appear in a value. Nothing may follow the last field.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "parley/core/domain/entities.hpp"
+#include "parley/core/domain/paging.hpp"
+
+namespace parley::core {
+
+std::string encode_post(const Post& post);
+std::optional<Post> decode_post(std::string_view entry);
+
+// Holds the password hash, like the user store: see docs/operations.md on the cache.
+std::string encode_user(const User& user);
+std::optional<User> decode_user(std::string_view entry);
+
+std::string encode_post_page(const Page<Post>& page);
+std::optional<Page<Post>> decode_post_page(std::string_view entry);
+
+}  // namespace parley::core

@@ -1,0 +1,118 @@
+// Caching decorators over the post and user repositories, on the Cache port. What is cached,
+// for how long, and what a write invalidates is decided here, in core; the cache adapter only
+// gets, sets and removes.
+//
+// Invalidation uses generations rather than deletes: cached values live under keys that name a
+// generation, and a write stores a fresh generation (a new unique id) after writing through.
+// Readers read the generation first, so a value read from the database before a write can only
+// be stored under a generation no reader will ask for again: no stale entry survives a write,
+// even when a read and a write race, and with a shared cache (Redis) a write on one instance
+// invalidates for every instance.
+//   post:gen                     the generation of every cached post and post list
+//   post:<gen>:<post id>         one post                      (entity TTL)
+//   post_list:<gen>:<page>:<size> a page of the public feed     (list TTL, pages 1-3 only)
+//   user:gen:<user id>           that user's generation
+//   user:<user id>:<gen>         one user record               (entity TTL)
+// An absent generation reads as "0"; writes never store "0", and generation keys outlive the
+// entries under them (kGenerationTtl), so an entry stored before a write is never read after it.
+//
+// The cache never fails a request: when it is unavailable the decorators read and write through
+// to the repository (counted as an error), and an invalidation that could not be stored is
+// retried before that generation is trusted again (until then its reads bypass the cache).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <span>
+#include <string>
+
+#include "parley/core/caching/cache_stats.hpp"
+#include "parley/core/ports/cache.hpp"
+#include "parley/core/ports/id_generator.hpp"
+#include "parley/core/ports/post_repository.hpp"
+#include "parley/core/ports/user_repository.hpp"
+
+namespace parley::core {
+
+struct CacheTtls {
+  std::chrono::seconds list{60};     // PARLEY_CACHE_LIST_TTL_SECONDS
+  std::chrono::seconds entity{300};  // PARLEY_CACHE_ENTITY_TTL_SECONDS
+};
+
+// The generation keys and the invalidations still to be stored; shared by the decorators.
+class CacheGenerations {
+ public:
+  static constexpr std::chrono::seconds kGenerationTtl{24 * 60 * 60};
+
+  CacheGenerations(Cache& cache, IdGenerator& ids) : cache_(cache), ids_(ids) {}
+
+  // The generation stored under `key`, "0" when none is; unavailable when the cache is, or
+  // when an earlier invalidation of `key` is still unstored and storing it fails again.
+  Result<std::string> current(const std::string& key);
+  // Stores a fresh generation under `key`; when that fails, remembers to retry it.
+  void bump(const std::string& key);
+
+ private:
+  bool store_fresh(const std::string& key);
+
+  Cache& cache_;
+  IdGenerator& ids_;
+  std::mutex mutex_;
+  std::map<std::string, std::uint64_t, std::less<>> unstored_;  // key -> failed bumps so far
+};
+
+class CachingPostRepository final : public PostRepository {
+ public:
+  // Pages of the public feed beyond this are read through.
+  static constexpr std::int64_t kCachedPages = 3;
+
+  CachingPostRepository(PostRepository& inner, Cache& cache, CacheGenerations& generations, CacheStats& stats,
+                        CacheTtls ttls)
+      : inner_(inner), cache_(cache), generations_(generations), stats_(stats), ttls_(ttls) {}
+
+  Status create(const Post& post) override;
+  Status create_many(std::span<const Post> posts) override;
+  Result<Post> find_by_id(const PostId& id) override;
+  Status update(const Post& post) override;
+  Status remove(const PostId& id) override;
+  // Cached only for the public feed: no author filter, no search, no drafts, pages 1-3.
+  Result<Page<Post>> list(const PostQuery& query) override;
+
+ private:
+  Status invalidated(Status written);
+
+  PostRepository& inner_;
+  Cache& cache_;
+  CacheGenerations& generations_;
+  CacheStats& stats_;
+  CacheTtls ttls_;
+};
+
+class CachingUserRepository final : public UserRepository {
+ public:
+  CachingUserRepository(UserRepository& inner, Cache& cache, CacheGenerations& generations, CacheStats& stats,
+                        CacheTtls ttls)
+      : inner_(inner), cache_(cache), generations_(generations), stats_(stats), ttls_(ttls) {}
+
+  Status create(const User& user) override;
+  Status create_many(std::span<const User> users) override;
+  // Cached: profiles, and the check of every authenticated request.
+  Result<User> find_by_id(const UserId& id) override;
+  // Read through: sign-up and rename uniqueness checks and logins must see the database.
+  Result<User> find_by_email(const Email& email) override;
+  Result<User> find_by_username(const Username& username) override;
+  // Profile edits, password changes, blocks and role changes: invalidates that user.
+  Status update(const User& user) override;
+  Status ping() override;
+
+ private:
+  UserRepository& inner_;
+  Cache& cache_;
+  CacheGenerations& generations_;
+  CacheStats& stats_;
+  CacheTtls ttls_;
+};
+
+}  // namespace parley::core

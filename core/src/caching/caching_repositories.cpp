@@ -1,0 +1,188 @@
+// The caching decorators: read the generation, then the entry; on a miss read through and
+// store; on a write, write through and then store a fresh generation.
+#include "parley/core/caching/caching_repositories.hpp"
+
+#include <utility>
+
+#include "parley/core/caching/cache_codec.hpp"
+
+namespace parley::core {
+
+namespace {
+
+constexpr std::string_view kPostGeneration = "post:gen";
+
+std::string user_generation(const UserId& id) {
+  return "user:gen:" + id.to_string();
+}
+
+void count(std::atomic<std::uint64_t>& counter) noexcept {
+  counter.fetch_add(1, std::memory_order_relaxed);
+}
+
+// Looks `key` up and decodes it. nullopt on a miss (absent or undecodable, counted as a miss)
+// and on an unavailable cache (counted as an error); `reachable` tells the two apart.
+template <class T, class Decode>
+std::optional<T> lookup(Cache& cache, const std::string& key, CacheCounters& counters, Decode decode,
+                        bool& reachable) {
+  auto entry = cache.get(key);
+  reachable = entry.ok();
+  if (!reachable) {
+    count(counters.errors);
+    return std::nullopt;
+  }
+  if (entry->has_value()) {
+    if (auto value = decode(**entry)) {
+      count(counters.hits);
+      return value;
+    }
+  }
+  count(counters.misses);
+  return std::nullopt;
+}
+
+void store(Cache& cache, const std::string& key, const std::string& value, std::chrono::seconds ttl,
+           CacheCounters& counters) {
+  if (!cache.set(key, value, ttl)) count(counters.errors);
+}
+
+}  // namespace
+
+// ---- generations ----------------------------------------------------------------------------
+
+bool CacheGenerations::store_fresh(const std::string& key) {
+  // A new unique id: never "0", never a value any instance stored before.
+  return cache_.set(key, ids_.next().to_string(), kGenerationTtl).ok();
+}
+
+Result<std::string> CacheGenerations::current(const std::string& key) {
+  std::optional<std::uint64_t> failures;  // of bump(key), when one is still unstored
+  {
+    const std::lock_guard lock(mutex_);
+    if (const auto it = unstored_.find(key); it != unstored_.end()) failures = it->second;
+  }
+  // Not under the lock: with the cache down, each caller waits for its own timeout only.
+  if (failures) {
+    if (!store_fresh(key)) return Error::unavailable("cache: an invalidation is still unstored");
+    const std::lock_guard lock(mutex_);
+    // A bump that failed meanwhile may postdate this generation: leave it for the next caller.
+    if (const auto it = unstored_.find(key); it != unstored_.end() && it->second == *failures)
+      unstored_.erase(it);
+  }
+  auto stored = cache_.get(key);
+  if (!stored) return std::move(stored).error();
+  return stored->value_or("0");
+}
+
+void CacheGenerations::bump(const std::string& key) {
+  if (store_fresh(key)) return;
+  const std::lock_guard lock(mutex_);
+  ++unstored_[key];
+}
+
+// ---- posts ----------------------------------------------------------------------------------
+
+Status CachingPostRepository::invalidated(Status written) {
+  // Also after a failed write: an unavailable database may have applied it before failing.
+  generations_.bump(std::string(kPostGeneration));
+  return written;
+}
+
+Status CachingPostRepository::create(const Post& post) {
+  return invalidated(inner_.create(post));
+}
+
+Status CachingPostRepository::create_many(std::span<const Post> posts) {
+  return invalidated(inner_.create_many(posts));
+}
+
+Status CachingPostRepository::update(const Post& post) {
+  return invalidated(inner_.update(post));
+}
+
+Status CachingPostRepository::remove(const PostId& id) {
+  return invalidated(inner_.remove(id));
+}
+
+Result<Post> CachingPostRepository::find_by_id(const PostId& id) {
+  auto& counters = stats_.post();
+  auto generation = generations_.current(std::string(kPostGeneration));
+  if (!generation) {
+    count(counters.errors);
+    return inner_.find_by_id(id);
+  }
+  const std::string key = "post:" + *generation + ":" + id.to_string();
+  bool reachable = true;
+  auto cached = lookup<Post>(cache_, key, counters, decode_post, reachable);
+  if (cached && cached->id == id) return *std::move(cached);
+  auto found = inner_.find_by_id(id);
+  if (found && reachable) store(cache_, key, encode_post(*found), ttls_.entity, counters);
+  return found;
+}
+
+Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
+  const bool public_feed = !query.author && !query.search && !query.drafts.all && !query.drafts.authored_by &&
+                           query.page.page <= kCachedPages;
+  if (!public_feed) return inner_.list(query);
+  auto& counters = stats_.post_list();
+  auto generation = generations_.current(std::string(kPostGeneration));
+  if (!generation) {
+    count(counters.errors);
+    return inner_.list(query);
+  }
+  const std::string key = "post_list:" + *generation + ":" + std::to_string(query.page.page) + ":" +
+                          std::to_string(query.page.size);
+  bool reachable = true;
+  auto cached = lookup<Page<Post>>(cache_, key, counters, decode_post_page, reachable);
+  if (cached) return *std::move(cached);
+  auto listed = inner_.list(query);
+  if (listed && reachable) store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
+  return listed;
+}
+
+// ---- users ----------------------------------------------------------------------------------
+
+Status CachingUserRepository::create(const User& user) {
+  // A new id has nothing cached (not-found answers are never cached).
+  return inner_.create(user);
+}
+
+Status CachingUserRepository::create_many(std::span<const User> users) {
+  return inner_.create_many(users);  // new ids, as create()
+}
+
+Result<User> CachingUserRepository::find_by_id(const UserId& id) {
+  auto& counters = stats_.user();
+  auto generation = generations_.current(user_generation(id));
+  if (!generation) {
+    count(counters.errors);
+    return inner_.find_by_id(id);
+  }
+  const std::string key = "user:" + id.to_string() + ":" + *generation;
+  bool reachable = true;
+  auto cached = lookup<User>(cache_, key, counters, decode_user, reachable);
+  if (cached && cached->id == id) return *std::move(cached);
+  auto found = inner_.find_by_id(id);
+  if (found && reachable) store(cache_, key, encode_user(*found), ttls_.entity, counters);
+  return found;
+}
+
+Result<User> CachingUserRepository::find_by_email(const Email& email) {
+  return inner_.find_by_email(email);
+}
+
+Result<User> CachingUserRepository::find_by_username(const Username& username) {
+  return inner_.find_by_username(username);
+}
+
+Status CachingUserRepository::update(const User& user) {
+  auto written = inner_.update(user);
+  generations_.bump(user_generation(user.id));
+  return written;
+}
+
+Status CachingUserRepository::ping() {
+  return inner_.ping();
+}
+
+}  // namespace parley::core

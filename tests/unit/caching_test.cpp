@@ -1,0 +1,368 @@
+// The caching decorators over the memory adapter and MemoryCache: hits after misses, no stale
+// read after any kind of write, a cache that is down or holds garbage never changes an answer.
+#include "parley/core/caching/cache_codec.hpp"
+#include "parley/core/caching/caching_repositories.hpp"
+#include "parley/memory/memory_cache.hpp"
+
+#include "support.hpp"
+
+namespace parley::unit {
+namespace {
+
+using std::chrono::seconds;
+
+// MemoryCache that can be switched off (every call unavailable), and that remembers which keys
+// were written so a test can corrupt them.
+class SwitchableCache final : public core::Cache {
+ public:
+  explicit SwitchableCache(core::Clock& clock) : inner_(clock) {}
+
+  core::Result<std::optional<std::string>> get(std::string_view key) override {
+    if (down) return core::Error::unavailable("cache down");
+    return inner_.get(key);
+  }
+  core::Status set(std::string_view key, std::string_view value, seconds ttl) override {
+    if (down) return core::Error::unavailable("cache down");
+    written.emplace_back(key);
+    return inner_.set(key, value, ttl);
+  }
+  core::Status remove(std::string_view key) override {
+    if (down) return core::Error::unavailable("cache down");
+    return inner_.remove(key);
+  }
+  core::Status ping() override {
+    if (down) return core::Error::unavailable("cache down");
+    return {};
+  }
+  // Overwrites every entry written so far but the generations with `garbage`.
+  void corrupt_entries(std::string_view garbage) {
+    for (const auto& key : written) {
+      if (key.find(":gen") == std::string::npos) REQUIRE(inner_.set(key, garbage, seconds(60)).ok());
+    }
+  }
+
+  bool down = false;
+  std::vector<std::string> written;
+
+ private:
+  memory::MemoryCache inner_;
+};
+
+// The services of World, but over the caching decorators.
+struct CachedWorld {
+  testing::FakeClock clock;
+  testing::SequentialIds ids;
+  memory::MemoryStore store;
+  memory::MemoryUserRepository stored_users{store};
+  memory::MemoryPostRepository stored_posts{store};
+  memory::MemoryCommentRepository comments{store};
+  memory::MemoryAuditLog audit{store};
+  memory::MemoryTokenStore tokens{clock};
+  SwitchableCache cache{clock};
+  core::CacheStats stats;
+  core::CacheGenerations generations{cache, ids};
+  core::CachingUserRepository users{stored_users, cache, generations, stats, core::CacheTtls{}};
+  core::CachingPostRepository posts{stored_posts, cache, generations, stats, core::CacheTtls{}};
+  testing::FakePasswordHasher hasher;
+  core::UserService user_service{users, tokens, hasher, clock};
+  core::PostService post_service{posts, clock, ids};
+  core::CommentService comment_service{posts, comments, clock, ids};
+  core::AdminService admin_service{users, tokens, audit, clock, ids};
+
+  core::User add_user(std::string_view name, core::Role role = core::Role::user) {
+    auto user = make_user(name, clock.now(), core::UserId{ids.next()}, role);
+    must(stored_users.create(user));
+    return user;
+  }
+  core::Post publish(const core::Principal& author, std::string_view text, bool published = true) {
+    clock.advance(std::chrono::milliseconds(10));
+    return must(post_service.create(
+        author, core::NewPost{title(text), body("Body of " + std::string(text)), published}));
+  }
+  core::Page<core::Post> feed(std::int64_t page = 1, std::int64_t size = 20) {
+    return must(post_service.list(
+        nullptr,
+        core::PostListing{.author = std::nullopt, .page = must(core::PageRequest::make(page, size))}));
+  }
+};
+
+core::PostPatch title_patch(std::string_view text) {
+  core::PostPatch patch;
+  patch.title = title(text);
+  return patch;
+}
+core::PostPatch unpublish_patch() {
+  core::PostPatch patch;
+  patch.is_published = false;
+  return patch;
+}
+core::ProfilePatch profile_patch() {
+  core::ProfilePatch patch;
+  patch.username = username("alice2");
+  patch.bio = bio("new bio");
+  return patch;
+}
+
+std::vector<std::string> titles(const core::Page<core::Post>& page) {
+  std::vector<std::string> out;
+  for (const auto& post : page.items)
+    out.push_back(post.title.str());
+  return out;
+}
+
+std::uint64_t hits(const core::CacheCounters& c) {
+  return c.hits.load();
+}
+std::uint64_t misses(const core::CacheCounters& c) {
+  return c.misses.load();
+}
+std::uint64_t errors(const core::CacheCounters& c) {
+  return c.errors.load();
+}
+
+}  // namespace
+
+TEST_CASE("a cached post is served from the cache after the first miss", "[caching][posts]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto post = world.publish(alice, "first");
+
+  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(misses(world.stats.post()) == 1);
+  CHECK(hits(world.stats.post()) == 0);
+  // Changed behind the decorator's back: a second read that still shows the old title can only
+  // have come from the cache.
+  auto behind = post;
+  behind.title = title("changed behind");
+  must(world.stored_posts.update(behind));
+  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "first");
+  CHECK(hits(world.stats.post()) == 1);
+  CHECK(misses(world.stats.post()) == 1);
+}
+
+TEST_CASE("only the first pages of the public feed are cached", "[caching][lists]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  for (int i = 0; i < 5; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  const auto draft = world.publish(alice, "draft", false);
+
+  CHECK(titles(world.feed(1, 2)) == std::vector<std::string>{"post-4", "post-3"});
+  CHECK(titles(world.feed(1, 2)) == std::vector<std::string>{"post-4", "post-3"});
+  CHECK(misses(world.stats.post_list()) == 1);
+  CHECK(hits(world.stats.post_list()) == 1);
+  world.feed(3, 2);
+  world.feed(3, 2);
+  CHECK(hits(world.stats.post_list()) == 2);
+
+  const auto before = misses(world.stats.post_list()) + hits(world.stats.post_list());
+  world.feed(4, 1);  // beyond kCachedPages
+  // Signed-in views (own drafts), author filters and searches are read through.
+  const auto own =
+      must(world.post_service.list(&alice, core::PostListing{.author = std::nullopt, .page = {}}));
+  CHECK(own.total == 6);
+  CHECK(own.items.front().id == draft.id);
+  must(world.post_service.list(nullptr, core::PostListing{.author = alice_user.id, .page = {}}));
+  const auto searched = must(world.post_service.list(
+      nullptr, core::PostListing{
+                   .author = std::nullopt, .page = {}, .search = must(core::SearchQuery::parse("post"))}));
+  CHECK(searched.total == 5);
+  CHECK(misses(world.stats.post_list()) + hits(world.stats.post_list()) == before);
+  // A cached anonymous page never shows the draft.
+  CHECK(world.feed(1, 20).total == 5);
+}
+
+TEST_CASE("no stale post or feed is served after any post write", "[caching][posts][lists]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto moderator = principal_for(world.add_user("mod", core::Role::moderator));
+  const auto first = world.publish(alice, "first");
+  // Warm both caches.
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "first");
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  REQUIRE(hits(world.stats.post_list()) == 1);
+
+  SECTION("create") {
+    world.publish(alice, "second");
+    CHECK(titles(world.feed()) == std::vector<std::string>{"second", "first"});
+  }
+  SECTION("bulk create") {
+    world.clock.advance(std::chrono::milliseconds(10));
+    const core::Post bulk{.id = core::PostId{world.ids.next()},
+                          .author_id = alice.user_id,
+                          .title = title("bulk"),
+                          .body = body("Body of bulk"),
+                          .is_published = true,
+                          .created_at = world.clock.now(),
+                          .updated_at = world.clock.now()};
+    must(world.posts.create_many(std::span<const core::Post>(&bulk, 1)));
+    CHECK(titles(world.feed()) == std::vector<std::string>{"bulk", "first"});
+  }
+  SECTION("edit") {
+    must(world.post_service.update(alice, first.id, title_patch("edited")));
+    CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "edited");
+    CHECK(titles(world.feed()) == std::vector<std::string>{"edited"});
+  }
+  SECTION("unpublish") {
+    must(world.post_service.update(alice, first.id, unpublish_patch()));
+    CHECK(fails(world.post_service.get(nullptr, first.id)).code == core::ErrorCode::not_found);
+    CHECK(world.feed().items.empty());
+    CHECK(world.feed().total == 0);
+  }
+  SECTION("delete by the author") {
+    must(world.post_service.remove(alice, first.id));
+    CHECK(fails(world.post_service.get(nullptr, first.id)).code == core::ErrorCode::not_found);
+    CHECK(world.feed().items.empty());
+  }
+  SECTION("delete by a moderator") {
+    must(world.post_service.remove(moderator, first.id));
+    CHECK(fails(world.post_service.get(&alice, first.id)).code == core::ErrorCode::not_found);
+    CHECK(world.feed().total == 0);
+  }
+  SECTION("a comment leaves the post and the feed as they were (no counts are shown)") {
+    must(world.comment_service.create(alice, first.id, comment_body("hello")));
+    CHECK(must(world.post_service.get(nullptr, first.id)) == first);
+    CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  }
+}
+
+TEST_CASE("no stale user is served after any user write", "[caching][users]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  const auto admin = principal_for(world.add_user("admin", core::Role::admin));
+  const core::RequestContext context{"req-1"};
+  CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
+  CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
+  REQUIRE(hits(world.stats.user()) == 1);
+
+  SECTION("profile edit") {
+    must(world.user_service.update(alice, alice_user.id, profile_patch()));
+    const auto read = must(world.user_service.get(alice_user.id));
+    CHECK(read.username.str() == "alice2");
+    CHECK(read.bio.str() == "new bio");
+  }
+  SECTION("block and unblock") {
+    must(world.admin_service.block(admin, alice_user.id, context));
+    CHECK(must(world.user_service.get(alice_user.id)).blocked);
+    must(world.admin_service.unblock(admin, alice_user.id, context));
+    CHECK_FALSE(must(world.user_service.get(alice_user.id)).blocked);
+  }
+  SECTION("role change") {
+    must(world.admin_service.set_role(admin, alice_user.id, core::Role::moderator, context));
+    CHECK(must(world.user_service.get(alice_user.id)).role == core::Role::moderator);
+    must(world.admin_service.set_role(admin, alice_user.id, core::Role::user, context));
+    CHECK(must(world.user_service.get(alice_user.id)).role == core::Role::user);
+  }
+}
+
+TEST_CASE("with the cache down, every read and write still gives the right answer", "[caching][outage]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  const auto admin = principal_for(world.add_user("admin", core::Role::admin));
+  const auto post = world.publish(alice, "first");
+  world.feed();
+  must(world.post_service.get(nullptr, post.id));
+  must(world.user_service.get(alice_user.id));
+
+  world.cache.down = true;
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  must(world.post_service.update(alice, post.id, title_patch("edited while down")));
+  world.publish(alice, "second");
+  must(world.admin_service.block(admin, alice_user.id, core::RequestContext{"req-2"}));
+  CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
+  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.user_service.get(alice_user.id)).blocked);
+  CHECK(errors(world.stats.post()) > 0);
+  CHECK(errors(world.stats.post_list()) > 0);
+  CHECK(errors(world.stats.user()) > 0);
+
+  // Back up: the invalidations that could not be stored while it was down are stored before
+  // anything cached earlier is trusted again.
+  world.cache.down = false;
+  CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
+  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.user_service.get(alice_user.id)).blocked);
+  // And caching resumes.
+  const auto before = hits(world.stats.post());
+  must(world.post_service.get(nullptr, post.id));
+  CHECK(hits(world.stats.post()) == before + 1);
+}
+
+TEST_CASE("an entry that does not decode is a miss, and is replaced", "[caching][corrupt]") {
+  const int variant = GENERATE(0, 1, 2, 3, 4);
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto post = world.publish(principal_for(alice_user), "first");
+  world.feed();
+  must(world.post_service.get(nullptr, post.id));
+  must(world.user_service.get(alice_user.id));
+
+  const std::string encoded = core::encode_post(post);
+  const std::vector<std::string> variants{"not an entry", "", "6:post/2", encoded.substr(0, 20),
+                                          encoded + "x"};
+  const auto garbage = variants.at(static_cast<std::size_t>(variant));
+  world.cache.corrupt_entries(garbage);
+  const auto post_misses = misses(world.stats.post());
+  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
+  CHECK(misses(world.stats.post()) == post_misses + 1);
+  // Rewritten by the miss: the next read hits.
+  const auto post_hits = hits(world.stats.post());
+  must(world.post_service.get(nullptr, post.id));
+  CHECK(hits(world.stats.post()) == post_hits + 1);
+}
+
+TEST_CASE("the cache codec round-trips entities and refuses anything else", "[caching][codec]") {
+  testing::FakeClock clock;
+  auto user =
+      make_user("alice", clock.now(), core::UserId{testing::SequentialIds::make(1)}, core::Role::admin);
+  user.bio = bio("line one\nline two: 12:x");
+  user.blocked = true;
+  const core::Post post{.id = core::PostId{testing::SequentialIds::make(2)},
+                        .author_id = user.id,
+                        .title = title("A: title 3:abc"),
+                        .body = body("Body\twith \"quotes\" and 99:colons"),
+                        .is_published = false,
+                        .created_at = clock.now(),
+                        .updated_at = clock.now() + seconds(5)};
+  const core::Page<core::Post> page{.items = {post, post}, .total = 7};
+
+  CHECK(core::decode_user(core::encode_user(user)) == user);
+  CHECK(core::decode_post(core::encode_post(post)) == post);
+  const auto decoded = core::decode_post_page(core::encode_post_page(page));
+  REQUIRE(decoded.has_value());
+  CHECK(decoded->total == 7);
+  CHECK(decoded->items == page.items);
+
+  const auto encoded = core::encode_post(post);
+  CHECK_FALSE(core::decode_post(encoded.substr(0, encoded.size() - 1)).has_value());
+  CHECK_FALSE(core::decode_post(encoded + "0:").has_value());
+  CHECK_FALSE(core::decode_post("6:post/2" + encoded.substr(8)).has_value());
+  CHECK_FALSE(core::decode_user(encoded).has_value());  // another kind
+  CHECK_FALSE(core::decode_post("").has_value());
+  std::string bad_flag = encoded;
+  bad_flag.replace(bad_flag.find("1:0"), 3, "1:2");
+  CHECK_FALSE(core::decode_post(bad_flag).has_value());
+  CHECK_FALSE(core::decode_post_page("7:posts/11:12:1" + std::string("0:")).has_value());
+}
+
+TEST_CASE("cache stats name each cache", "[caching][stats]") {
+  core::CacheStats stats;
+  stats.post().hits.fetch_add(2);
+  stats.post_list().misses.fetch_add(3);
+  stats.user().errors.fetch_add(4);
+  const auto samples = stats.snapshot();
+  CHECK(samples[0].cache == "post");
+  CHECK(samples[0].hits == 2);
+  CHECK(samples[1].cache == "post_list");
+  CHECK(samples[1].misses == 3);
+  CHECK(samples[2].cache == "user");
+  CHECK(samples[2].errors == 4);
+}
+
+}  // namespace parley::unit
