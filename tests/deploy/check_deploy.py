@@ -135,6 +135,11 @@ def main():
     cli_cpp = read(root, "apps/parley/src/cli.cpp")
     commands = set(re.findall(r'command == "([a-z]+)"', cli_cpp))
     server_hpp = read(root, "apps/http/include/parley/http/server.hpp")
+    # The defaults are the members of ServerConfig (other structs there have fields too).
+    if "struct ServerConfig {" in server_hpp:
+        server_hpp = server_hpp[server_hpp.index("struct ServerConfig {"):]
+    else:
+        problem("apps/http/include/parley/http/server.hpp", "no struct ServerConfig")
 
     def default(field):
         match = re.search(field + r"(?: = |\{)([0-9']+)", server_hpp)

@@ -101,6 +101,14 @@ TEST_CASE("GET /metrics counts requests by route template, times them and passes
   CHECK(sample(first, "http_open_connections") >= 1.0);
   CHECK(sample(first, R"(dependency_up{dependency="database"})") == 1.0);
   CHECK(sample(first, R"(dependency_up{dependency="token_store"})") == 1.0);
+  // The cache (in process on SQLite, Redis in the e2e-pg run) and the rate limiter.
+  CHECK(sample(first, R"(dependency_up{dependency="cache"})") == 1.0);
+  CHECK(sample(first, R"(dependency_up{dependency="rate_limiter"})") == 1.0);
+  CHECK(sample(first, R"(cache_misses_total{cache="post"})") >= 1.0);  // the first GET of the post
+  CHECK(sample(first, R"(cache_hits_total{cache="post_list"})") >= 0.0);
+  CHECK(sample(first, R"(cache_errors_total{cache="user"})") == 0.0);
+  CHECK(sample(first, R"(rate_limit_rejections_total{group="auth"})") == 0.0);
+  CHECK(sample(first, R"(rate_limit_rejections_total{group="write"})") == 0.0);
   CHECK(sample(first, R"(db_pool_connections{state="in_use"})") >= 0.0);
   CHECK(sample(first, R"(db_pool_connections{state="idle"})") >= 0.0);
   CHECK(sample(first, "db_pool_waits_total") >= 0.0);

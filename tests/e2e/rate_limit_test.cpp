@@ -120,6 +120,14 @@ TEST_CASE("over the limit: 429 RATE_LIMITED with Retry-After - auth by IP, write
   // Reads are a group of their own.
   expect_data(api.get("/api/v1/users/me", alice.token()), 200);
 
+  // Every 429 is counted for /metrics, by group: three auth refusals and one write.
+  const Response metrics = api.get("/metrics");
+  REQUIRE(metrics.status == 200);
+  INFO(metrics.body);
+  CHECK(metrics.body.find("\nrate_limit_rejections_total{group=\"auth\"} 3\n") != std::string::npos);
+  CHECK(metrics.body.find("\nrate_limit_rejections_total{group=\"write\"} 1\n") != std::string::npos);
+  CHECK(metrics.body.find("\nrate_limit_rejections_total{group=\"read\"} 0\n") != std::string::npos);
+
   stop_cleanly(server);
   const std::string log = server.read_log();
   CHECK(log.find("\"status\":429") != std::string::npos);

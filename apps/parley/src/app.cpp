@@ -8,15 +8,15 @@
 #include "parley/app/timed_storage.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/process_metrics.hpp"
-#include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/memory/memory_cache.hpp"
+#include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
-#include "parley/redis/redis_rate_limiter.hpp"
 #include "parley/redis/redis_cache.hpp"
+#include "parley/redis/redis_rate_limiter.hpp"
 #include "parley/redis/redis_token_store.hpp"
 #include "parley/sqlite/sqlite_audit_log.hpp"
 #include "parley/sqlite/sqlite_comment_repository.hpp"
@@ -228,6 +228,23 @@ void App::register_metrics() {
       write_pool_stats(out, sqlite->pool_stats());
     }
   });
+  if (storage_.cache) {
+    registry.add_collector([this](http::CollectorOutput& out) {
+      std::vector<http::Sample> hits;
+      std::vector<http::Sample> misses;
+      std::vector<http::Sample> errors;
+      for (const auto& sample : storage_.cache_stats->snapshot()) {
+        const http::Labels labels{{"cache", std::string(sample.cache)}};
+        hits.push_back({labels, static_cast<double>(sample.hits)});
+        misses.push_back({labels, static_cast<double>(sample.misses)});
+        errors.push_back({labels, static_cast<double>(sample.errors)});
+      }
+      out.counter("cache_hits_total", "Reads answered from the cache, by cache.", hits);
+      out.counter("cache_misses_total", "Reads the cache could not answer (absent, expired, undecodable).",
+                  misses);
+      out.counter("cache_errors_total", "Reads and writes that bypassed an unavailable cache.", errors);
+    });
+  }
   if (rate_limits_) {
     registry.add_collector([this](http::CollectorOutput& out) {
       std::vector<http::Sample> samples;
@@ -247,6 +264,8 @@ void App::register_metrics() {
     for (const auto& check : check_dependencies()) {
       samples.push_back({{{"dependency", check.name}}, check.status ? 1.0 : 0.0});
     }
+    // The cache is bypassed when down, so it is not a readiness check either.
+    if (storage_.cache) samples.push_back({{{"dependency", "cache"}}, storage_.cache->ping() ? 1.0 : 0.0});
     if (rate_limits_) {
       samples.push_back({{{"dependency", "rate_limiter"}}, rate_limits_->limiter_available() ? 1.0 : 0.0});
     }
