@@ -81,6 +81,7 @@ class Connection {
   int fd_ = -1;
   std::uint16_t port_ = 0;
   std::string buffer_;
+  std::string unanswered_;  // bytes sent and not yet answered: recorded with their response
 };
 
 }  // namespace parley::e2e
