@@ -21,6 +21,7 @@ const Operations& served_operations() {
       {"/healthz", {"get"}},
       {"/readyz", {"get"}},
       {"/openapi.yaml", {"get"}},
+      {"/docs", {"get"}},
       {"/api/v1/auth/signup", {"post"}},
       {"/api/v1/auth/login", {"post"}},
       {"/api/v1/auth/refresh", {"post"}},

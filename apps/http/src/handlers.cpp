@@ -9,6 +9,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "parley/http/docs_page.hpp"
 #include "parley/http/dto.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/openapi_document.hpp"
@@ -116,6 +117,17 @@ HandlerResult Handlers::readyz(const HandlerContext& ctx) const {
 HandlerResult Handlers::openapi(const HandlerContext& /*ctx*/) const {
   Reply reply;
   reply.document = Document{"application/yaml; charset=utf-8", openapi_document()};
+  return reply;
+}
+
+HandlerResult Handlers::docs(const HandlerContext& /*ctx*/) const {
+  // The page is Redoc, inline: its script and styles, a search worker it starts from a blob:
+  // URL and data: images. Nothing else, and nothing from another origin.
+  static constexpr std::string_view kPolicy =
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+      "worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  Reply reply;
+  reply.document = Document{"text/html; charset=utf-8", docs_page(), kPolicy};
   return reply;
 }
 

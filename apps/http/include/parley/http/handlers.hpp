@@ -30,6 +30,9 @@ struct HandlerContext {
 struct Document {
   std::string_view content_type;
   std::string_view body;  // static storage, such as an embedded file
+  // Replaces the default Content-Security-Policy when set: a page that must run its own
+  // inline script and styles says exactly what it needs.
+  std::string_view content_security_policy = {};
 };
 
 // A success: the status and the "data" (and "meta" for lists) of the envelope, or a document.
@@ -55,6 +58,7 @@ class Handlers {
   HandlerResult healthz(const HandlerContext& ctx) const;
   HandlerResult readyz(const HandlerContext& ctx) const;
   HandlerResult openapi(const HandlerContext& ctx) const;
+  HandlerResult docs(const HandlerContext& ctx) const;
 
   HandlerResult sign_up(const HandlerContext& ctx) const;
   HandlerResult log_in(const HandlerContext& ctx) const;
