@@ -149,6 +149,14 @@ const missingOk = missing.status === 2 && missing.stderr.includes('cannot load a
 console.log(`${missingOk ? 'ok  ' : 'FAIL'} missing npm packages are an error (exit 2)`);
 if (!missingOk) ++failures;
 
+// An empty recording (a harness that stopped recording) must not pass either.
+const empty = path.join(dir, 'case-empty.jsonl');
+writeFileSync(empty, '');
+const none = run(empty, args.tools);
+const noneOk = none.status === 1 && none.stdout.includes('no exchange to check');
+console.log(`${noneOk ? 'ok  ' : 'FAIL'} an empty recording fails`);
+if (!noneOk) ++failures;
+
 rmSync(dir, { recursive: true, force: true });
-console.log(`${cases.length + 1 - failures}/${cases.length + 1} self-test cases passed`);
+console.log(`${cases.length + 2 - failures}/${cases.length + 2} self-test cases passed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -448,6 +448,10 @@ for (const file of options.files) {
     }
   });
 }
+if (checked === 0) {
+  console.log('conformance: no exchange to check: a recording that lost its exchanges must not pass');
+  process.exit(1);
+}
 console.log(`conformance: ${checked} exchange(s) checked against ${options.spec}: ` +
             (failed === 0 ? 'all conform' : `${failed} violation(s)`));
-process.exit(failed === 0 && checked > 0 ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);
