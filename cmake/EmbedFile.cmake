@@ -25,7 +25,7 @@ if(NOT clash EQUAL -1)
 endif()
 
 # MSVC caps one string literal at 16380 bytes, so the text becomes adjacent literals of at
-# most chunk_limit bytes each, cut after a newline where possible so no UTF-8 sequence is split.
+# most chunk_limit bytes each, cut after a newline where possible, never inside a UTF-8 sequence.
 set(chunk_limit 16000)
 set(literals "")
 set(rest "${text}")
@@ -36,10 +36,20 @@ while(rest_size GREATER 0)
     string(FIND "${chunk}" "\n" last_newline REVERSE)
     if(last_newline GREATER -1)
       math(EXPR cut "${last_newline} + 1")
-      string(SUBSTRING "${rest}" 0 ${cut} chunk)
     else()
+      # A long line (minified script): cut before a byte that starts a character, never
+      # inside a UTF-8 sequence (continuation bytes are 10xxxxxx, hex 80-bf).
       set(cut ${chunk_limit})
+      while(TRUE)
+        string(SUBSTRING "${rest}" ${cut} 1 next)
+        string(HEX "${next}" next_hex)
+        if(NOT next_hex MATCHES "^[89ab]")
+          break()
+        endif()
+        math(EXPR cut "${cut} - 1")
+      endwhile()
     endif()
+    string(SUBSTRING "${rest}" 0 ${cut} chunk)
     string(SUBSTRING "${rest}" ${cut} -1 rest)
   else()
     set(chunk "${rest}")

@@ -41,6 +41,7 @@ bool has_cors_headers(const Response& response) {
 // A response to raw bytes: 400, or the connection closed without an answer. Never a crash.
 void expect_rejected_or_closed(std::uint16_t port, const std::string& bytes) {
   INFO("raw request bytes: " << bytes.substr(0, 200));
+  const DeliberateExchanges malformed(Deliberate::malformed_http);
   Connection connection(port);
   connection.send_raw(bytes);
   const std::optional<Response> response = connection.read_response();
@@ -61,11 +62,13 @@ TEST_CASE("healthz and readyz", "[e2e][ops]") {
   const Response ready = api.get("/readyz");
   CHECK(body_json(ready) == json::parse(R"({"status":"ok","data":{"database":"ok","token_store":"ok"}})"));
   CHECK(ready.status == 200);
-  expect_error(api.get("/api/v1/healthz"), 404, "NOT_FOUND");
+  expect_error(deliberately(Deliberate::unmatched_route, [&] { return api.get("/api/v1/healthz"); }), 404,
+               "NOT_FOUND");
 }
 
 TEST_CASE("unknown paths are 404 and known paths with a wrong method are 405 with Allow", "[e2e][routing]") {
   const Api api = shared_api();
+  const DeliberateExchanges unmatched(Deliberate::unmatched_route);  // every exchange of this case
   expect_error(api.get("/api/v1/nothing-here"), 404, "NOT_FOUND");
   expect_error(api.get("/nothing"), 404, "NOT_FOUND");
   expect_error(api.get("/api/v2/posts"), 404, "NOT_FOUND");
@@ -294,7 +297,11 @@ TEST_CASE("X-Request-ID is echoed when valid and generated otherwise - errors ca
         std::optional<std::string>(longest));
 
   const json::object error =
-      expect_error(api.get("/api/v1/nope", {}, {{"X-Request-ID", mine}}), 404, "NOT_FOUND");
+      expect_error(deliberately(Deliberate::unmatched_route,
+                                [&] {
+                                  return api.get("/api/v1/nope", {}, {{"X-Request-ID", mine}});
+                                }),
+                   404, "NOT_FOUND");
   CHECK(string_field(error, "trace_id") == mine);
 
   std::set<std::string> generated;
@@ -343,8 +350,13 @@ TEST_CASE("security headers are on successes, errors and empty responses", "[e2e
       {400, "bad page", api.get("/api/v1/posts?page=abc")},
       {401, "no token", api.get("/api/v1/users/me")},
       {403, "not an admin", api.post_empty("/api/v1/admin/users/" + account.id + "/block", account.token())},
-      {404, "unknown path", api.get("/api/v1/does-not-exist")},
-      {405, "wrong method", api.raw("PUT", "/api/v1/posts", "{}", {{"Content-Type", "application/json"}})},
+      {404, "unknown path",
+       deliberately(Deliberate::unmatched_route, [&] { return api.get("/api/v1/does-not-exist"); })},
+      {405, "wrong method",
+       deliberately(Deliberate::unmatched_route,
+                    [&] {
+                      return api.raw("PUT", "/api/v1/posts", "{}", {{"Content-Type", "application/json"}});
+                    })},
       {415, "text body", api.raw("POST", "/api/v1/auth/login", "{}", {{"Content-Type", "text/plain"}})},
   };
   for (const auto& c : cases) {

@@ -57,6 +57,7 @@ constexpr std::array kRoutes{
     Route{"GET", "/readyz", Auth::none, Body::none, &Handlers::readyz, RateGroup::none, Surface::probe},
     Route{"GET", "/metrics", Auth::none, Body::none, &Handlers::metrics, RateGroup::none, Surface::metrics},
     Route{"GET", "/openapi.yaml", Auth::none, Body::none, &Handlers::openapi},
+    Route{"GET", "/docs", Auth::none, Body::none, &Handlers::docs},
 
     Route{"POST", "/api/v1/auth/signup", Auth::none, Body::json, &Handlers::sign_up, RateGroup::auth},
     Route{"POST", "/api/v1/auth/login", Auth::none, Body::json, &Handlers::log_in, RateGroup::auth},
@@ -328,6 +329,9 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
   if (result->document) {
     response.body = std::string(result->document->body);
     response.headers.set("Content-Type", std::string(result->document->content_type));
+    if (!result->document->content_security_policy.empty()) {
+      response.headers.set("Content-Security-Policy", std::string(result->document->content_security_policy));
+    }
   } else if (result->data) {
     response.body = render_success(*result);
   }

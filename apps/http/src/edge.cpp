@@ -124,7 +124,9 @@ void decorate(Response& response, const Request& request, std::string_view reque
   h.set(std::string(kRequestIdHeader), std::string(request_id));
   h.set("X-Content-Type-Options", "nosniff");
   h.set("Referrer-Policy", "no-referrer");
-  h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // A document may bring a policy of its own (the /docs page); everything else gets none at all.
+  if (!h.contains("Content-Security-Policy"))
+    h.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
   h.set("X-Frame-Options", "DENY");
   h.set("Cache-Control", "no-store");
   if (!response.body.empty()) {

@@ -9,6 +9,7 @@
 
 #include <boost/json/array.hpp>
 
+#include "parley/http/docs_page.hpp"
 #include "parley/http/dto.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/openapi_document.hpp"
@@ -124,6 +125,17 @@ HandlerResult Handlers::metrics(const HandlerContext& /*ctx*/) const {
   if (metrics_ == nullptr) return core::Error::not_found("no such endpoint");
   Reply reply;
   reply.document = Document{kPrometheusTextType, metrics_->render()};
+  return reply;
+}
+
+HandlerResult Handlers::docs(const HandlerContext& /*ctx*/) const {
+  // The page is Redoc, inline: its script and styles, a search worker it starts from a blob:
+  // URL and data: images. Nothing else, and nothing from another origin.
+  static constexpr std::string_view kPolicy =
+      "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+      "worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  Reply reply;
+  reply.document = Document{"text/html; charset=utf-8", docs_page(), kPolicy};
   return reply;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/api.hpp"
+#include "support/exchange_log.hpp"
 #include "support/process.hpp"
 
 namespace parley::e2e {

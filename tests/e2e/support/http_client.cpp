@@ -14,6 +14,8 @@
 #include <unistd.h>
 #include <utility>
 
+#include "support/exchange_log.hpp"
+
 namespace parley::e2e {
 namespace {
 
@@ -120,7 +122,10 @@ std::uint16_t Connection::local_port() const {
 }
 
 Connection::Connection(Connection&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), port_(other.port_), buffer_(std::move(other.buffer_)) {}
+    : fd_(std::exchange(other.fd_, -1)),
+      port_(other.port_),
+      buffer_(std::move(other.buffer_)),
+      unanswered_(std::move(other.unanswered_)) {}
 
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -128,6 +133,7 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     fd_ = std::exchange(other.fd_, -1);
     port_ = other.port_;
     buffer_ = std::move(other.buffer_);
+    unanswered_ = std::move(other.unanswered_);
   }
   return *this;
 }
@@ -149,6 +155,7 @@ bool Connection::send_raw(std::string_view bytes) {
       if (is_gone(errno)) return false;
       throw std::runtime_error(std::string("send: ") + std::strerror(errno));
     }
+    unanswered_.append(bytes.substr(0, static_cast<std::size_t>(sent)));
     bytes.remove_prefix(static_cast<std::size_t>(sent));
   }
   return true;
@@ -169,6 +176,7 @@ bool Connection::send_until_answered(std::string_view bytes, std::chrono::millis
       if (is_gone(errno)) return false;
       throw std::runtime_error(std::string("send: ") + std::strerror(errno));
     }
+    unanswered_.append(bytes.substr(0, static_cast<std::size_t>(sent)));
     bytes.remove_prefix(static_cast<std::size_t>(sent));
   }
   return true;
@@ -285,6 +293,10 @@ std::optional<Response> Connection::read_response(std::chrono::milliseconds time
     }
     buffer_.erase(0, consumed);
     if (informational) continue;  // e.g. 100 Continue: the real response follows
+    // Responses come in request order: this one answers the first request not yet answered.
+    const std::size_t answered = first_request_length(unanswered_);
+    record_exchange(std::string_view(unanswered_).substr(0, answered), response);
+    unanswered_.erase(0, answered);
     return response;
   }
 }

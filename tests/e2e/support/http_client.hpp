@@ -1,5 +1,7 @@
 // A small HTTP/1.1 client over POSIX sockets for black-box tests: it sends raw bytes (so
 // pipelined and deliberately broken requests are possible) and parses responses strictly.
+// Every response it reads is recorded with the request it answers (support/exchange_log.hpp)
+// for the check against the OpenAPI spec.
 #pragma once
 
 #include <chrono>
@@ -81,6 +83,7 @@ class Connection {
   int fd_ = -1;
   std::uint16_t port_ = 0;
   std::string buffer_;
+  std::string unanswered_;  // bytes sent and not yet answered: recorded with their response
 };
 
 }  // namespace parley::e2e

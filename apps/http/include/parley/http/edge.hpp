@@ -48,8 +48,8 @@ class CorsPolicy {
   std::vector<std::string> origins_;
 };
 
-// Adds X-Request-ID, the security headers, Content-Type for bodies (application/json unless
-// already set) and the CORS response headers.
+// Adds X-Request-ID, the security headers (Content-Security-Policy unless already set),
+// Content-Type for bodies (application/json unless already set) and the CORS response headers.
 void decorate(Response& response, const Request& request, std::string_view request_id,
               const CorsPolicy& cors);
 

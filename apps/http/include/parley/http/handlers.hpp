@@ -31,6 +31,9 @@ struct HandlerContext {
 struct Document {
   std::string_view content_type;
   std::string body;
+  // Replaces the default Content-Security-Policy when set: a page that must run its own
+  // inline script and styles says exactly what it needs.
+  std::string_view content_security_policy = {};
 };
 
 // A success: the status and the "data" (and "meta" for lists) of the envelope, or a document.
@@ -58,6 +61,7 @@ class Handlers {
   HandlerResult readyz(const HandlerContext& ctx) const;
   HandlerResult openapi(const HandlerContext& ctx) const;
   HandlerResult metrics(const HandlerContext& ctx) const;
+  HandlerResult docs(const HandlerContext& ctx) const;
 
   HandlerResult sign_up(const HandlerContext& ctx) const;
   HandlerResult log_in(const HandlerContext& ctx) const;
