@@ -4,7 +4,7 @@
 //
 // Each line of an exchanges file is one JSON object, as tests/e2e/support/exchange_log.cpp
 // writes it:
-//   {"seq":1, "deliberate":"none"|"unmatched_route"|"malformed_http",
+//   {"seq":1, "deliberate":"none"|"unmatched_route"|"malformed_http"|"hidden_route",
 //    "request":{"method":"GET","target":"/healthz","headers":[["Host","..."]],"body":"","complete":true}
 //              (or {"unparsed":"<first bytes>"} when the bytes sent were not an HTTP request),
 //    "response":{"status":200,"headers":[["Content-Type","application/json"]],"body":"..."}}
@@ -16,7 +16,10 @@
 //        info.description says: 404 (components.responses.NotFound) for an unknown path, 405
 //        (components.responses.MethodNotAllowed) for a documented path and another method;
 //      malformed_http: bytes that are not a valid HTTP request, answered by the HTTP layer with
-//        400, 413 or 431 (components.responses BadRequest, PayloadTooLarge, HeadersTooLarge).
+//        400, 413 or 431 (components.responses BadRequest, PayloadTooLarge, HeadersTooLarge);
+//      hidden_route: a documented path that the server, as configured, does not serve on the
+//        listener asked (metrics disabled or moved to the admin listener, the API asked on the
+//        admin listener): it must resolve to a documented path and be answered 404 NotFound.
 //    OPTIONS on a documented path is answered by components.responses.Options (CORS preflight).
 //  - the status is documented for the operation (the spec has no `default` responses: one
 //    found is itself a violation);
@@ -366,6 +369,11 @@ function checkExchange(spec, exchange) {
     }
     if (status !== 405) return [`undocumented method on ${resolved.template} answered ${status}; the spec says 405`];
     return checkResponse(spec, spec.namedResponse('MethodNotAllowed'), response, 'response 405');
+  }
+  if (deliberate === 'hidden_route') {
+    if (!resolved) return [`marked as a hidden route, but ${rawPath} is not a documented path (unmatched_route)`];
+    if (status !== 404) return [`hidden route ${resolved.template} answered ${status}; it must be 404 NOT_FOUND`];
+    return checkResponse(spec, spec.namedResponse('NotFound'), response, 'response 404');
   }
   if (deliberate !== 'none') return [`unknown deliberate kind '${deliberate}'`];
 

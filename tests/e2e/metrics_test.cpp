@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/exchange_log.hpp"
 #include "support/fixture.hpp"
 
 namespace parley::e2e {
@@ -66,7 +67,8 @@ TEST_CASE("GET /metrics counts requests by route template, times them and passes
   const std::string post_id = std::string(post.at("id").as_string());
   expect_data(api.get("/api/v1/posts/" + post_id), 200);
   const std::string unknown_path = "/no-such-path-" + unique_suffix();
-  expect_error(api.get(unknown_path), 404, "NOT_FOUND");
+  expect_error(deliberately(Deliberate::unmatched_route, [&] { return api.get(unknown_path); }), 404,
+               "NOT_FOUND");
 
   const std::string first = scrape(api);
   INFO(first);
@@ -130,9 +132,10 @@ TEST_CASE("GET /metrics counts requests by route template, times them and passes
 TEST_CASE("with metrics disabled, /metrics is an unknown path", "[e2e][metrics]") {
   ServerProcess server(Environment{{"PARLEY_METRICS_ENABLED", "false"}});
   const Api api(server.port());
+  const DeliberateExchanges hidden(Deliberate::hidden_route);  // /metrics does not exist here
   expect_error(api.get("/metrics"), 404, "NOT_FOUND");
   expect_error(api.post_empty("/metrics"), 404, "NOT_FOUND");  // not a 405: the path does not exist
-  expect_data(api.get("/healthz"), 200);
+  expect_data(deliberately(Deliberate::none, [&] { return api.get("/healthz"); }), 200);
   CHECK(server.stop().success());
 }
 
@@ -143,13 +146,16 @@ TEST_CASE("with an admin listener, /metrics is served there only", "[e2e][metric
   const Api main(server.port());
   const Api admin(server.admin_port());
 
-  expect_error(main.get("/metrics"), 404, "NOT_FOUND");
+  expect_error(deliberately(Deliberate::hidden_route, [&] { return main.get("/metrics"); }), 404,
+               "NOT_FOUND");
   expect_data(main.get("/healthz"), 200);
   // The admin listener serves the probes and the metrics, not the API.
   expect_data(admin.get("/healthz"), 200);
   expect_data(admin.get("/readyz"), 200);
-  expect_error(admin.get("/api/v1/posts"), 404, "NOT_FOUND");
-  expect_error(admin.get("/openapi.yaml"), 404, "NOT_FOUND");
+  expect_error(deliberately(Deliberate::hidden_route, [&] { return admin.get("/api/v1/posts"); }), 404,
+               "NOT_FOUND");
+  expect_error(deliberately(Deliberate::hidden_route, [&] { return admin.get("/openapi.yaml"); }), 404,
+               "NOT_FOUND");
 
   const std::string text = scrape(admin);
   INFO(text);

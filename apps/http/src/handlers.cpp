@@ -135,7 +135,7 @@ HandlerResult Handlers::docs(const HandlerContext& /*ctx*/) const {
       "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
       "worker-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
   Reply reply;
-  reply.document = Document{"text/html; charset=utf-8", docs_page(), kPolicy};
+  reply.document = Document{"text/html; charset=utf-8", std::string(docs_page()), kPolicy};
   return reply;
 }
 

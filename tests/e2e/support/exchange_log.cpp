@@ -41,6 +41,8 @@ const char* name_of(Deliberate kind) noexcept {
       return "unmatched_route";
     case Deliberate::malformed_http:
       return "malformed_http";
+    case Deliberate::hidden_route:
+      return "hidden_route";
   }
   return "none";
 }

@@ -17,6 +17,9 @@ enum class Deliberate {
   none,
   unmatched_route,  // a path the spec does not have, or a method the path does not serve
   malformed_http,   // bytes that are not a valid HTTP request
+  hidden_route,     // a documented route this server, as configured, does not serve on that
+                    // listener (/metrics disabled or on the admin listener; the API on the
+                    // admin listener): answered 404 like an unknown path
 };
 
 // Marks the exchanges this thread completes while the scope lives. Keep such scopes few and
