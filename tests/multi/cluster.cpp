@@ -176,13 +176,16 @@ Cluster& cluster() {
   // one JWT secret.
   const std::string jwt_secret = e2e::random_uuid() + e2e::random_uuid();
   e2e::remember_secret(jwt_secret);
-  made->a = std::make_unique<e2e::ServerProcess>(e2e::Environment{{"PARLEY_JWT_SECRET", jwt_secret}});
+  // A day-long read window: a budget refills one hit every 0.864 s, so a quick run of requests
+  // spends exactly one hit each, which the rate-limit case reads from RateLimit-Remaining.
+  made->a = std::make_unique<e2e::ServerProcess>(
+      e2e::Environment{{"PARLEY_JWT_SECRET", jwt_secret}, {"PARLEY_RATE_LIMIT_READ", "100000/86400s"}});
   for (const auto& [name, value] : made->a->environment()) {
     if (name == "PARLEY_DATABASE_URL" || name == "PARLEY_REDIS_URL" || name == "PARLEY_REDIS_KEY_PREFIX" ||
-        name == "PARLEY_JWT_SECRET")
+        name == "PARLEY_JWT_SECRET" || name == "PARLEY_RATE_LIMIT_READ")
       made->shared.emplace_back(name, value);
   }
-  if (made->shared.size() != 4) throw std::runtime_error("instance A has no PostgreSQL/Redis configuration");
+  if (made->shared.size() != 5) throw std::runtime_error("instance A has no PostgreSQL/Redis configuration");
   // B must find the schema A made: it refuses to start on a pending migration. Its data
   // directory is one that cannot be created (procfs): on PostgreSQL with a configured JWT
   // secret Parley writes nothing to disk, which the read-only root file system of
