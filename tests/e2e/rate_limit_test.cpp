@@ -141,6 +141,7 @@ TEST_CASE("X-Forwarded-For from an untrusted peer is ignored", "[e2e][rate-limit
   expect_rate_limited(failed_login(api, {{"X-Forwarded-For", "203.0.113.2"}}), 1);
   expect_rate_limited(failed_login(api), 1);
   stop_cleanly(server);
+  CHECK(server.read_log().find(R"("client_ip":"203.0.113.)") == std::string::npos);  // the peer is logged
 }
 
 TEST_CASE("X-Forwarded-For from a trusted proxy - each forwarded client has its own budget",
@@ -159,6 +160,10 @@ TEST_CASE("X-Forwarded-For from a trusted proxy - each forwarded client has its 
   // The proxy's own requests (no header) are its own client.
   expect_error(failed_login(api), 401, "UNAUTHORIZED");
   stop_cleanly(server);
+  // The access log names the same client as the rate limits.
+  const std::string log = server.read_log();
+  CHECK(log.find(R"("client_ip":"203.0.113.2")") != std::string::npos);
+  CHECK(log.find(R"("client_ip":"198.51.100.9")") == std::string::npos);
 }
 
 TEST_CASE("PARLEY_RATE_LIMIT_ENABLED=false - no RateLimit headers and no 429", "[e2e][rate-limit]") {

@@ -206,6 +206,13 @@ Response Api::handle(const Request& request) const {
     request_id = request_id_for(request);
     trace = continue_trace(request);
     response = dispatch(request, request_id);
+    // The access log names the client the rate limits see: X-Forwarded-For from trusted proxies.
+    if (rate_limits_ != nullptr) {
+      if (const auto client = client_address(request, rate_limits_->settings().trusted_proxies);
+          client && client->to_string() != request.client_ip) {
+        response.client_ip = client->to_string();
+      }
+    }
   } catch (const std::exception& e) {
     response =
         error_response(core::Error::internal(std::string("unhandled exception: ") + e.what()), request_id);

@@ -106,7 +106,7 @@ void log_access(const std::string& method, const Response& response, std::int64_
   fields["status"] = response.status;
   fields["duration_ms"] = duration_ms;
   if (!response.user_id.empty()) fields["user_id"] = response.user_id;
-  fields["client_ip"] = client_ip;
+  fields["client_ip"] = response.client_ip.empty() ? client_ip : response.client_ip;
   fields["bytes_out"] = response.body.size();
   log_event(LogLevel::info, "request", std::move(fields));
 }

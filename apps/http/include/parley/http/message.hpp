@@ -50,10 +50,12 @@ struct Response {
   std::string body;
 
   // For the access log and metrics only, never sent: the matched route template ("" when none
-  // matched), the authenticated user ("" when anonymous) and the W3C trace id.
+  // matched), the authenticated user ("" when anonymous), the W3C trace id, and the client
+  // behind trusted proxies ("" when it is the TCP peer).
   std::string route;
   std::string user_id;
   std::string trace_id;
+  std::string client_ip;
 };
 
 }  // namespace parley::http
