@@ -94,6 +94,20 @@ void insert_post(detail::Connection& connection, const core::Post& post) {
                 {"updated_at", detail::to_param(post.updated_at)}});
 }
 
+// The rows of a listing query: a page of posts, each row carrying the total of all matches
+// (one row of NULLs with the total when the page is past the end).
+core::Result<core::Page<core::Post>> read_page(detail::PreparedStatement& statement) {
+  core::Page<core::Post> page;
+  while (statement.next()) {
+    page.total = statement.int64(kTotalColumn);
+    if (statement.is_null(0)) break;  // past the last page: the total alone
+    auto post = read_post(statement);
+    if (!post) return std::move(post).error();
+    page.items.push_back(std::move(post).value());
+  }
+  return page;
+}
+
 }  // namespace
 
 // One statement, no BEGIN/COMMIT round trips: a single INSERT is atomic by itself.
@@ -170,15 +184,7 @@ core::Result<core::Page<core::Post>> PostgresPostRepository::list(const core::Po
                                             {"limit", limit},
                                             {"offset", offset}});
                        }
-                       core::Page<core::Post> page;
-                       while (statement.next()) {
-                         page.total = statement.int64(kTotalColumn);
-                         if (statement.is_null(0)) break;  // past the last page: the total alone
-                         auto post = read_post(statement);
-                         if (!post) return std::move(post).error();
-                         page.items.push_back(std::move(post).value());
-                       }
-                       return page;
+                       return read_page(statement);
                      });
 }
 
@@ -202,15 +208,7 @@ core::Result<core::Page<core::Post>> PostgresPostRepository::search(const core::
               query.drafts.authored_by ? std::optional(query.drafts.authored_by->to_string()) : std::nullopt},
              {"limit", std::to_string(query.page.size)},
              {"offset", std::to_string(query.page.offset())}});
-        core::Page<core::Post> page;
-        while (statement.next()) {
-          page.total = statement.int64(kTotalColumn);
-          if (statement.is_null(0)) break;  // past the last page: the total alone
-          auto post = read_post(statement);
-          if (!post) return std::move(post).error();
-          page.items.push_back(std::move(post).value());
-        }
-        return page;
+        return read_page(statement);
       });
 }
 

@@ -121,6 +121,33 @@ void run(soci::statement& statement, const char* query, bool with_data) {
   statement.execute(with_data);
 }
 
+// The draft rule's parameters, which every listing statement binds.
+struct DraftParams {
+  int all = 0;
+  std::string author;
+  soci::indicator author_indicator = soci::i_null;
+
+  explicit DraftParams(const core::DraftVisibility& drafts)
+      : all(drafts.all ? 1 : 0),
+        author(drafts.authored_by ? drafts.authored_by->to_string() : std::string()),
+        author_indicator(drafts.authored_by ? soci::i_ok : soci::i_null) {}
+
+  void bind(soci::statement& statement) {
+    statement.exchange(soci::use(all, "all_drafts"));
+    statement.exchange(soci::use(author, author_indicator, "draft_author"));
+  }
+};
+
+// Fetches every row of an executed listing statement into `page`.
+core::Status collect(soci::statement& statement, const PostRow& row, core::Page<core::Post>& page) {
+  while (statement.fetch()) {
+    auto post = row.to_post();
+    if (!post) return std::move(post).error();
+    page.items.push_back(std::move(post).value());
+  }
+  return {};
+}
+
 }  // namespace
 
 core::Status SqlitePostRepository::create(const core::Post& post) {
@@ -194,10 +221,7 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::Post
     soci::session& session = lease.session();
     const bool by_author = query.author.has_value();
     const std::string author = by_author ? query.author->to_string() : std::string();
-    const int all_drafts = query.drafts.all ? 1 : 0;
-    std::string draft_author =
-        query.drafts.authored_by ? query.drafts.authored_by->to_string() : std::string();
-    soci::indicator draft_author_indicator = query.drafts.authored_by ? soci::i_ok : soci::i_null;
+    DraftParams drafts(query.drafts);
     const long long limit = query.page.size;
     const long long offset = query.page.offset();
 
@@ -209,24 +233,18 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::Post
       soci::statement statement(session);
       exchange_row(statement, row);
       if (by_author) statement.exchange(soci::use(author, "author"));
-      statement.exchange(soci::use(all_drafts, "all_drafts"));
-      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      drafts.bind(statement);
       statement.exchange(soci::use(limit, "limit"));
       statement.exchange(soci::use(offset, "offset"));
       run(statement, by_author ? kListPostsByAuthor : kListPosts, false);
-      while (statement.fetch()) {
-        auto post = row.to_post();
-        if (!post) return std::move(post).error();
-        page.items.push_back(std::move(post).value());
-      }
+      if (auto status = collect(statement, row, page); !status) return std::move(status).error();
     }
     long long total = 0;
     {
       soci::statement statement(session);
       statement.exchange(soci::into(total));
       if (by_author) statement.exchange(soci::use(author, "author"));
-      statement.exchange(soci::use(all_drafts, "all_drafts"));
-      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      drafts.bind(statement);
       run(statement, by_author ? kCountPostsByAuthor : kCountPosts, true);
     }
     transaction.commit();
@@ -244,10 +262,7 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::Po
     const std::string match = fts5_match(terms);
     std::string author = query.author ? query.author->to_string() : std::string();
     soci::indicator author_indicator = query.author ? soci::i_ok : soci::i_null;
-    const int all_drafts = query.drafts.all ? 1 : 0;
-    std::string draft_author =
-        query.drafts.authored_by ? query.drafts.authored_by->to_string() : std::string();
-    soci::indicator draft_author_indicator = query.drafts.authored_by ? soci::i_ok : soci::i_null;
+    DraftParams drafts(query.drafts);
     const long long limit = query.page.size;
     const long long offset = query.page.offset();
 
@@ -259,16 +274,11 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::Po
       exchange_row(statement, row);
       statement.exchange(soci::use(match, "match"));
       statement.exchange(soci::use(author, author_indicator, "author"));
-      statement.exchange(soci::use(all_drafts, "all_drafts"));
-      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      drafts.bind(statement);
       statement.exchange(soci::use(limit, "limit"));
       statement.exchange(soci::use(offset, "offset"));
       run(statement, kSearchPosts, false);
-      while (statement.fetch()) {
-        auto post = row.to_post();
-        if (!post) return std::move(post).error();
-        page.items.push_back(std::move(post).value());
-      }
+      if (auto status = collect(statement, row, page); !status) return std::move(status).error();
     }
     long long total = 0;
     {
@@ -276,8 +286,7 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::Po
       statement.exchange(soci::into(total));
       statement.exchange(soci::use(match, "match"));
       statement.exchange(soci::use(author, author_indicator, "author"));
-      statement.exchange(soci::use(all_drafts, "all_drafts"));
-      statement.exchange(soci::use(draft_author, draft_author_indicator, "draft_author"));
+      drafts.bind(statement);
       run(statement, kCountSearchPosts, true);
     }
     transaction.commit();

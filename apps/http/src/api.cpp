@@ -104,18 +104,10 @@ std::string allow_header(const std::vector<std::string>& methods) {
   return out + "OPTIONS";
 }
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 // "application/json" with optional parameters such as "; charset=utf-8".
 bool is_json_media_type(std::optional<std::string_view> content_type) noexcept {
   if (!content_type) return false;
-  const std::string_view media = trim(content_type->substr(0, content_type->find(';')));
+  const std::string_view media = trim_ows(content_type->substr(0, content_type->find(';')));
   return iequals(media, "application/json");
 }
 
@@ -124,13 +116,13 @@ bool is_json_media_type(std::optional<std::string_view> content_type) noexcept {
 std::optional<std::string_view> bearer_token(const Request& request) noexcept {
   const auto header = request.headers.find("Authorization");
   if (!header) return std::nullopt;
-  const std::string_view value = trim(*header);
+  const std::string_view value = trim_ows(*header);
   constexpr std::string_view kScheme = "bearer";
   if (value.size() <= kScheme.size() || !iequals(value.substr(0, kScheme.size()), kScheme) ||
       (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
     return std::string_view{};
   }
-  const std::string_view token = trim(value.substr(kScheme.size()));
+  const std::string_view token = trim_ows(value.substr(kScheme.size()));
   if (token.find_first_of(" \t") != std::string_view::npos) return std::string_view{};
   return token;
 }

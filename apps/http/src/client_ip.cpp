@@ -15,14 +15,6 @@ using Bytes = std::array<std::uint8_t, 16>;
 constexpr std::size_t kV4Offset = 12;  // IPv4 sits in the last 4 bytes of ::ffff:a.b.c.d
 constexpr unsigned kV4Bits = 96;
 
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
-
 bool is_digit(char c) noexcept {
   return c >= '0' && c <= '9';
 }
@@ -235,10 +227,10 @@ bool IpNetwork::contains(const IpAddress& address) const noexcept {
 
 core::Result<TrustedProxies> TrustedProxies::parse(std::string_view list) {
   TrustedProxies proxies;
-  if (trim(list).empty()) return proxies;
+  if (trim_ows(list).empty()) return proxies;
   for (;;) {
     const auto comma = list.find(',');
-    const std::string_view item = trim(list.substr(0, comma));
+    const std::string_view item = trim_ows(list.substr(0, comma));
     const auto network = IpNetwork::parse(item);
     if (!network) {
       return core::Error::invalid(
@@ -266,7 +258,7 @@ std::optional<IpAddress> client_address(const Request& request, const TrustedPro
     std::string_view rest = value;
     for (;;) {
       const auto comma = rest.find(',');
-      hops.push_back(trim(rest.substr(0, comma)));
+      hops.push_back(trim_ows(rest.substr(0, comma)));
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }

@@ -18,6 +18,14 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
                                             [](char x, char y) { return ascii_lower(x) == ascii_lower(y); });
 }
 
+std::string_view trim_ows(std::string_view text) noexcept {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+    text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
 std::optional<std::string_view> Headers::find(std::string_view name) const {
   for (const auto& [key, value] : fields_) {
     if (iequals(key, name)) return std::string_view(value);

@@ -11,6 +11,7 @@
 #include <unistd.h>  // environ (glibc declares it with _GNU_SOURCE, which g++ and clang++ define)
 
 #include "parley/core/rate_limit.hpp"
+#include "parley/http/message.hpp"
 #include "parley/postgres/conninfo.hpp"
 
 namespace parley::app {
@@ -56,14 +57,6 @@ constexpr std::array kKnownVariables = {
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
-    text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
-  return text;
-}
 
 bool is_ip_address(const std::string& text) {
   std::array<unsigned char, 16> buffer{};
@@ -183,7 +176,7 @@ void parse_cors(Reader& reader, std::vector<std::string>& origins) {
   std::string_view rest = *value;
   while (!rest.empty()) {
     const auto comma = rest.find(',');
-    const std::string_view origin = trim(rest.substr(0, comma));
+    const std::string_view origin = http::trim_ows(rest.substr(0, comma));
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     if (origin.empty()) continue;
     const auto scheme_end = origin.find("://");
@@ -322,13 +315,13 @@ std::string postgres_target(const postgres::PostgresConfig& config) {
   std::map<std::string, std::string, std::less<>> parts;
   std::string_view rest = config.connection;
   for (;;) {
-    rest = trim(rest);
+    rest = http::trim_ows(rest);
     while (!rest.empty() && rest.front() == '\n')
       rest.remove_prefix(1);
     const auto eq = rest.find('=');
     if (rest.empty() || eq == std::string_view::npos) break;
-    const std::string key(trim(rest.substr(0, eq)));
-    rest = trim(rest.substr(eq + 1));
+    const std::string key(http::trim_ows(rest.substr(0, eq)));
+    rest = http::trim_ows(rest.substr(eq + 1));
     parts[key] = conninfo_value(rest);
   }
   std::string out;

@@ -31,6 +31,8 @@ class Headers {
 };
 
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
+// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
+[[nodiscard]] std::string_view trim_ows(std::string_view text) noexcept;
 
 // Which of the server's listeners a request came in on.
 enum class Listener { main, admin };
