@@ -176,7 +176,7 @@ def summarise(records):
             "warmup_errors": sum(error_count(r) for r in runs["warmup"]),
             "cpu_seconds": statistics.median(cpu) if cpu else None,
             "peak_rss_mib": round(max(rss) / 1024, 1) if rss else None,
-            "status": "ok" if errors == 0 else "rejected",
+            "status": "ok" if errors == 0 and all(r["requests"] > 0 for r in repeats) else "rejected",
         })
     index = {(r["target"], r["mode"], r["scenario"], r["connections"]): r for r in rows}
     for row in rows:
@@ -212,7 +212,8 @@ def markdown(result):
         f"# Parley benchmark ({result['profile']} profile, {result['finished_at']}, revision {result['revision']})",
         "",
         "Median of the repeats (min–max); latencies are medians of the repeats' percentiles; "
-        "errors count socket errors, timeouts and non-2xx responses of the repeats (any rejects the row); "
+        "errors count socket errors, timeouts and non-2xx responses of the repeats (any, or a repeat "
+        "without a completed request, rejects the row); "
         "CPU is the server's user+system seconds per repeat; RSS the server's peak during the repeats.",
         "",
         "| target | mode | scenario | conns | req/s (min–max) | p50 ms | p99 ms | errors | ceiling req/s | ratio | CPU s | peak RSS MiB | status |",
@@ -296,8 +297,8 @@ def cmd_check(args):
         problems.append("no Parley result")
     for r in rows:
         name = f"{r['mode']}/{r['scenario']}/{r['connections']}"
-        if r["requests"] <= 0:
-            problems.append(f"{name}: no request completed")
+        if r["requests"] <= 0 or r["status"] != "ok":
+            problems.append(f"{name}: {r['status']}, {r['requests']} requests completed")
         if r["errors"] != 0:
             problems.append(f"{name}: {r['errors']} errors {r['errors_by_kind']}")
     if problems:
