@@ -236,6 +236,7 @@ measure_nginx() { # MODE BODY_FILE
   cp "$body" "$dir/html/api/v1/posts"
   cat >"$dir/nginx.conf" <<EOF
 daemon off;
+master_process off; # one process: its CPU and RSS are what /proc of the pid shows
 worker_processes 1;
 pid $dir/nginx.pid;
 error_log $dir/error.log warn;
@@ -305,13 +306,17 @@ bench_mode() { # postgres|sqlite
   local page ids=$work/ids-$mode.txt
   : >"$ids"
   # Up to 50 random pages of 100: get_post and create_comment pick from these ids.
-  for page in $(python3 -c "import random; random.seed(7); n = $((posts / 100 + 1)); print(*random.sample(range(1, n + 1), min(50, n)))"); do
+  for page in $(python3 -c "import random; random.seed(7); n = $(((posts + 99) / 100)); print(*random.sample(range(1, n + 1), min(50, n)))"); do
     curl -fsS "$url/api/v1/posts?page=$page&size=100" |
-      python3 -c 'import json, sys; print("\n".join(p["id"] for p in json.load(sys.stdin)["data"]))' >>"$ids"
+      python3 -c 'import json, sys; [print(p["id"]) for p in json.load(sys.stdin)["data"]]' >>"$ids"
   done
   [[ -s $ids ]] || die "no post ids"
   curl -fsS -o "$work/list-$mode.json" "$url/api/v1/posts?page=1&size=20"
   log "$mode: $(wc -l <"$ids") post ids in the pool; measuring"
+  if [[ $ceilings == yes && $mode == postgres ]]; then
+    author_id=$(curl_author "$work/list-$mode.json")
+    pgbench_read_ceilings "$ids"
+  fi
 
   # What the scenarios' Lua reads (tests/bench/scenarios/*.lua).
   export BENCH_PAGES=$pages BENCH_IDS_FILE=$ids BENCH_TOKEN=$token BENCH_USERS=$users BENCH_PASSWORD=$password
@@ -329,20 +334,25 @@ bench_mode() { # postgres|sqlite
     if [[ " $scenarios " == *" cached_list "* ]]; then
       measure_nginx "$mode" "$work/list-$mode.json"
     fi
-    if [[ $mode == postgres ]]; then
-      author_id=$(curl_author "$work/list-$mode.json")
-      # get_post.sql picks its ids from the same pool as get_post.lua.
-      "$pg_bin/psql" -q -v ON_ERROR_STOP=1 "$pg_conninfo" \
-        -c "CREATE TABLE bench_post_ids (n serial PRIMARY KEY, id uuid NOT NULL)" \
-        -c "\\copy bench_post_ids (id) FROM '$ids'" -c "ANALYZE" >/dev/null
-      pool_size=$(wc -l <"$ids")
-      local script
-      for script in list_random list_deep get_post create_post; do
-        [[ " $scenarios " == *" $script "* ]] || continue
-        for conns in $connections; do measure_pgbench "$script" "$conns"; done
-      done
+    if [[ $mode == postgres && " $scenarios " == *" create_post "* ]]; then
+      for conns in $connections; do measure_pgbench create_post "$conns"; done
     fi
   fi
+}
+
+# The pgbench ceilings of the read scenarios, run before Parley's write scenarios grow the
+# posts table, so both read the same seeded rows. get_post.sql picks its ids from the same pool
+# as get_post.lua.
+pgbench_read_ceilings() { # IDS_FILE
+  "$pg_bin/psql" -q -v ON_ERROR_STOP=1 "$pg_conninfo" \
+    -c "CREATE TABLE bench_post_ids (n serial PRIMARY KEY, id uuid NOT NULL)" \
+    -c "\\copy bench_post_ids (id) FROM '$1'" -c "ANALYZE" >/dev/null
+  pool_size=$(wc -l <"$1")
+  local script conns
+  for script in list_random list_deep get_post; do
+    [[ " $scenarios " == *" $script "* ]] || continue
+    for conns in $connections; do measure_pgbench "$script" "$conns"; done
+  done
 }
 
 curl_author() { python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["data"][0]["author_id"])' "$1"; }
