@@ -27,6 +27,9 @@ case "$mode" in
     # openssl for a throwaway certificate, python3-yaml to parse the YAML files. binutils'
     # readelf and dpkg come with g++ / Debian.
     packages+=(prometheus nginx openssl python3 python3-yaml binutils)
+    # The benchmark harness (tests/bench/run.sh and its CTest smoke run): wrk drives the load,
+    # nginx serves the static ceiling, gnuplot draws the plot; pgbench comes with postgresql-15.
+    packages+=(wrk gnuplot-nox)
     npm_packages+=(ajv@8.17.1 ajv-formats@3.0.1 yaml@2.8.1)
     ;;
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;

@@ -2,6 +2,8 @@
 // as Principal::operator_cli(), so they are checked and audited like any admin action.
 #include "parley/app/cli.hpp"
 
+#include <charconv>
+#include <cstdint>
 #include <istream>
 #include <map>
 #include <optional>
@@ -12,6 +14,7 @@
 #include <boost/json/object.hpp>
 
 #include "parley/app/app.hpp"
+#include "parley/app/seed.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/server.hpp"
 
@@ -33,6 +36,11 @@ Commands:
   user grant-role --email E --role R      change a user's role
   user block --email E                    block a user and revoke their sessions
   user unblock --email E                  unblock a user
+  seed [--users N] [--posts N] [--comments N] [--seed S]
+                                          fill an empty database with demo data (default 50
+                                          users, 500 posts, 2000 comments); every account,
+                                          seed<i>@seed.parley.test, has the password given
+                                          on the first line of stdin
   help, --help                            show this help
   version, --version                      show the version
 
@@ -47,9 +55,10 @@ struct UsageError {
 };
 
 // "--name value" or "--name=value", each name at most once and from `allowed`.
+// Every allowed option is required except those in `optional`.
 std::optional<std::map<std::string, std::string, std::less<>>> parse_options(
     const std::vector<std::string>& args, std::size_t first, const std::set<std::string_view>& allowed,
-    std::string& problem) {
+    std::string& problem, const std::set<std::string_view>& optional = {"role"}) {
   std::map<std::string, std::string, std::less<>> options;
   for (std::size_t i = first; i < args.size(); ++i) {
     std::string_view arg = args[i];
@@ -81,7 +90,7 @@ std::optional<std::map<std::string, std::string, std::less<>>> parse_options(
     }
   }
   for (const auto name : allowed) {
-    if (name != "role" && !options.contains(name)) {
+    if (!optional.contains(name) && !options.contains(name)) {
       problem = "missing option --" + std::string(name);
       return std::nullopt;
     }
@@ -178,6 +187,17 @@ std::optional<core::User> find_user(App& app, std::string_view raw_email, std::o
   return *std::move(user);
 }
 
+// The password of a new account: the first line of stdin (without a trailing CR).
+std::optional<std::string> read_password_line(std::istream& in, std::ostream& err) {
+  std::string line;
+  if (!std::getline(in, line)) {
+    err << "password: is required (first line of standard input)\n";
+    return std::nullopt;
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
 int user_command(const std::vector<std::string>& args, const Config& config, std::istream& in,
                  std::ostream& out, std::ostream& err) {
   if (args.size() < 2) {
@@ -223,18 +243,14 @@ int user_command(const std::vector<std::string>& args, const Config& config, std
   const auto operator_cli = core::Principal::operator_cli();
 
   if (sub == "create") {
-    std::string password_line;
-    if (!std::getline(in, password_line)) {
-      err << "password: is required (first line of standard input)\n";
-      return kExitFailed;
-    }
-    if (!password_line.empty() && password_line.back() == '\r') password_line.pop_back();
+    const auto password_line = read_password_line(in, err);
+    if (!password_line) return kExitFailed;
 
     core::Error invalid = core::Error::invalid("email", "");
     invalid.details.clear();
     auto email = core::Email::parse(options->at("email"));
     auto username = core::Username::parse(options->at("username"));
-    auto password = core::Password::parse(password_line);
+    auto password = core::Password::parse(*password_line);
     const auto note = [&invalid](std::string_view field, const core::Error& error) {
       invalid.details.emplace(std::string(field),
                               error.details.empty() ? error.message : error.details.begin()->second);
@@ -285,6 +301,71 @@ int user_command(const std::vector<std::string>& args, const Config& config, std
   return kExitOk;
 }
 
+// A non-negative decimal count of at most 100 million.
+std::optional<std::uint64_t> parse_count(std::string_view text, std::uint64_t max) {
+  std::uint64_t value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || value > max) return std::nullopt;
+  return value;
+}
+
+int seed_command(const std::vector<std::string>& args, const Config& config, std::istream& in,
+                 std::ostream& out, std::ostream& err) {
+  const std::set<std::string_view> names = {"users", "posts", "comments", "seed"};
+  std::string problem;
+  const auto options = parse_options(args, 1, names, problem, names);
+  if (!options) {
+    err << problem << "\n\n" << kUsage;
+    return kExitUsage;
+  }
+  SeedOptions seed_options;
+  constexpr std::uint64_t kMaxRows = 100'000'000;
+  for (const auto& [name, text] : *options) {
+    const auto value = parse_count(text, name == "seed" ? UINT64_MAX : kMaxRows);
+    if (!value) {
+      err << "--" << name << ": must be a whole number" << (name == "seed" ? "" : " from 0 to 100000000")
+          << "\n\n"
+          << kUsage;
+      return kExitUsage;
+    }
+    if (name == "users") seed_options.users = *value;
+    if (name == "posts") seed_options.posts = *value;
+    if (name == "comments") seed_options.comments = *value;
+    if (name == "seed") seed_options.seed = *value;
+  }
+
+  const auto password_line = read_password_line(in, err);
+  if (!password_line) return kExitFailed;
+  auto password = core::Password::parse(*password_line);
+  if (!password) {
+    err << "password: "
+        << (password.error().details.empty() ? password.error().message
+                                             : password.error().details.begin()->second)
+        << '\n';
+    return kExitFailed;
+  }
+
+  http::init_logging(config.log_level, http::LogStream::standard_error);
+  auto built = App::build(config);
+  if (!built) {
+    print_error(err, built.error());
+    return exit_code_for(built.error());
+  }
+  App& app = **built;
+  const auto seeded =
+      seed(SeedPorts{app.users(), app.posts(), app.comments(), app.hasher(), app.clock(), app.ids()},
+           seed_options, *password);
+  if (!seeded) {
+    err << "seed failed: ";
+    print_error(err, seeded.error());
+    return exit_code_for(seeded.error());
+  }
+  out << "seeded " << seeded->users << " users, " << seeded->posts << " posts, " << seeded->comments
+      << " comments\n";
+  return kExitOk;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, const Environment& env, std::istream& in, std::ostream& out,
@@ -302,11 +383,11 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::i
     out << "parley " << PARLEY_VERSION << '\n';
     return kExitOk;
   }
-  if (command != "serve" && command != "migrate" && command != "user") {
+  if (command != "serve" && command != "migrate" && command != "user" && command != "seed") {
     err << "unknown command '" << command << "'\n\n" << kUsage;
     return kExitUsage;
   }
-  if (command != "user" && args.size() > 1) {
+  if (command != "user" && command != "seed" && args.size() > 1) {
     err << "'" << command << "' takes no arguments\n\n" << kUsage;
     return kExitUsage;
   }
@@ -315,6 +396,7 @@ int run_cli(const std::vector<std::string>& args, const Environment& env, std::i
   if (!config) return kExitUsage;
   if (command == "serve") return serve(*config, err);
   if (command == "migrate") return migrate(*config, out, err);
+  if (command == "seed") return seed_command(args, *config, in, out, err);
   return user_command(args, *config, in, out, err);
 }
 

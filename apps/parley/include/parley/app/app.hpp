@@ -96,6 +96,11 @@ class App {
   core::AuthService& auth() noexcept { return auth_; }
   core::AdminService& admin() noexcept { return admin_; }
   core::UserRepository& users() noexcept { return *storage_.users; }
+  // The post and comment repositories the services use (behind the cache when it is on).
+  core::PostRepository& posts() noexcept { return *storage_.posts; }
+  core::CommentRepository& comments() noexcept { return *storage_.comments; }
+  core::PasswordHasher& hasher() noexcept { return hasher_; }
+  core::Clock& clock() noexcept { return *clock_; }
   // Hits, misses and errors of the post, post_list and user caches (cache_*_total{cache}).
   [[nodiscard]] const core::CacheStats& cache_stats() const noexcept { return *storage_.cache_stats; }
   core::IdGenerator& ids() noexcept { return ids_; }
