@@ -1,8 +1,10 @@
 // The entities of the domain. Plain data: the rules that govern them live in services/.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "parley/core/domain/role.hpp"
 #include "parley/core/domain/text.hpp"
@@ -16,6 +18,7 @@ struct User {
   Email email;
   Username username;
   Bio bio;
+  ImageUrl image = ImageUrl::from_storage("");  // empty: none
   Role role = Role::user;
   bool blocked = false;
   std::string password_hash;  // encoded with its algorithm and parameters; never leaves the server
@@ -28,11 +31,17 @@ struct User {
 struct Post {
   PostId id;
   UserId author_id;
+  Slug slug = Slug::from_storage("");  // make_slug(title, id); unique
   PostTitle title;
+  PostDescription description = PostDescription::from_storage("");
   PostBody body;
+  std::vector<Tag> tags;  // normalize_tags(): sorted, unique, at most kMaxTags
   bool is_published = true;
   Timestamp created_at;
   Timestamp updated_at;
+  // Read-side: how many users like the post. Repositories fill it on every read and ignore it
+  // on create and update; it changes only through the LikeRepository.
+  std::int64_t like_count = 0;
 
   friend bool operator==(const Post&, const Post&) = default;
 };

@@ -44,6 +44,18 @@ using Bio = Text<struct BioTag>;
 // characters. Any text is acceptable: adapters search for its words (search_terms()) and never
 // read it as a query language.
 using SearchQuery = Text<struct SearchQueryTag>;
+// A short summary of a post (RealWorld's "description"): 0-300 bytes of UTF-8 after trimming,
+// no control characters. Empty when the author gave none.
+using PostDescription = Text<struct PostDescriptionTag>;
+// A tag on a post, field "tags": 1-32 bytes of UTF-8 after trimming, ASCII-lowercased, no
+// control characters and no ','. normalize_tags() orders and de-duplicates a post's tags.
+using Tag = Text<struct TagTag>;
+// A post's URL slug, field "slug": 1-120 bytes of [a-z0-9-], not starting or ending with '-'.
+// Made by make_slug(); parse() only checks the shape of one that arrives in a URL.
+using Slug = Text<struct SlugTag>;
+// A profile picture, field "image": empty (none) or an http:// or https:// URL of at most 500
+// bytes with no whitespace or control characters.
+using ImageUrl = Text<struct ImageUrlTag>;
 
 template <>
 Result<Email> Email::parse(std::string_view raw);
@@ -61,6 +73,14 @@ template <>
 Result<Bio> Bio::parse(std::string_view raw);
 template <>
 Result<SearchQuery> SearchQuery::parse(std::string_view raw);
+template <>
+Result<PostDescription> PostDescription::parse(std::string_view raw);
+template <>
+Result<Tag> Tag::parse(std::string_view raw);
+template <>
+Result<Slug> Slug::parse(std::string_view raw);
+template <>
+Result<ImageUrl> ImageUrl::parse(std::string_view raw);
 
 // The words of a search, in order, each once: maximal runs of ASCII letters and digits and of
 // non-ASCII characters, ASCII-lowercased. Punctuation and operators of any query language

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <vector>
 
 #include "parley/core/domain/entities.hpp"
 #include "parley/core/result.hpp"
@@ -20,11 +21,15 @@ class UserRepository {
   virtual Status create_many(std::span<const User> users) = 0;
   // not_found when no user has this id.
   virtual Result<User> find_by_id(const UserId& id) = 0;
+  // The users among `ids` that exist, in no particular order (unknown ids are left out); one
+  // round trip, for the authors of a page of posts or comments.
+  virtual Result<std::vector<User>> find_many(std::span<const UserId> ids) = 0;
   // not_found when no user has this email.
   virtual Result<User> find_by_email(const Email& email) = 0;
   // not_found when no user has this username (compared case-insensitively).
   virtual Result<User> find_by_username(const Username& username) = 0;
-  // Replaces every field but id and created_at. not_found; conflict {"username": ...}.
+  // Replaces every field but id and created_at. not_found; conflict {"email": ...} or
+  // {"username": ...}.
   virtual Status update(const User& user) = 0;
   // Cheap round trip for readiness checks.
   virtual Status ping() = 0;

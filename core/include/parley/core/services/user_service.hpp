@@ -16,8 +16,10 @@ namespace parley::core {
 struct ProfilePatch {
   std::optional<Username> username;
   std::optional<Bio> bio;
-  std::optional<Password> password;          // the new password
-  std::optional<Password> current_password;  // required with `password`
+  std::optional<Email> email = std::nullopt;     // conflict {"email"} when taken
+  std::optional<ImageUrl> image = std::nullopt;  // empty removes the picture
+  std::optional<Password> password;              // the new password
+  std::optional<Password> current_password;      // required with `password`
 };
 
 class UserService {
