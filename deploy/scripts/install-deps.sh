@@ -3,7 +3,8 @@
 #   run  - what building and running the server needs (default): compilers and libraries, and
 #          Node with @redocly/cli, which renders the /docs page during the build
 #   test - that plus the test, coverage and lint tools: the npm packages of the OpenAPI
-#          conformance check (ajv, ajv-formats, yaml) and chromium, the browser /docs is drawn in
+#          conformance check (ajv, ajv-formats, yaml), newman (which runs the RealWorld Conduit
+#          collection against the /api frontend) and chromium, the browser /docs is drawn in
 # Debian packages come from apt; npm packages, pinned to exact versions, go under build/tools
 # of the repository (not the system). Skips whatever is already there, so repeated runs are fast.
 set -euo pipefail
@@ -31,6 +32,8 @@ case "$mode" in
     # nginx serves the static ceiling, gnuplot draws the plot; pgbench comes with postgresql-15.
     packages+=(wrk gnuplot-nox)
     npm_packages+=(ajv@8.17.1 ajv-formats@3.0.1 yaml@2.8.1)
+    # The RealWorld frontend's public test suite (tests/realworld): the Postman collection's runner.
+    npm_packages+=(newman@6.2.2)
     ;;
   *) echo "usage: $0 [run|test]" >&2; exit 2 ;;
 esac

@@ -2,8 +2,10 @@
 // handler, render the envelope, decorate. Every response passes through decorate() once.
 #include "parley/http/api.hpp"
 
+#include <algorithm>
 #include <array>
 #include <exception>
+#include <iterator>
 #include <span>
 #include <utility>
 
@@ -20,8 +22,8 @@ namespace parley::http {
 
 namespace detail {
 
-enum class Auth { none, optional, required };
-enum class Body { none, json };
+using Auth = RouteAuth;
+using Body = RouteBody;
 // Which listeners serve a route: the API on the main one only, the probes on both, /metrics
 // on exactly one of them (or none) as configured.
 enum class Surface { api, probe, metrics };
@@ -111,21 +113,64 @@ bool is_json_media_type(std::optional<std::string_view> content_type) noexcept {
   return iequals(media, "application/json");
 }
 
-// The token of "Authorization: Bearer <token>" (scheme case-insensitive); nullopt when the
-// header is absent, "" when it is present but not a well-formed bearer credential.
-std::optional<std::string_view> bearer_token(const Request& request) noexcept {
+// The token of "Authorization: <scheme> <token>" for one of the accepted schemes (compared
+// case-insensitively); nullopt when the header is absent, "" when it is present but not a
+// well-formed credential of an accepted scheme.
+template <class Schemes>
+std::optional<std::string_view> access_token(const Request& request, const Schemes& schemes) noexcept {
   const auto header = request.headers.find("Authorization");
   if (!header) return std::nullopt;
   const std::string_view value = trim_ows(*header);
-  constexpr std::string_view kScheme = "bearer";
-  if (value.size() <= kScheme.size() || !iequals(value.substr(0, kScheme.size()), kScheme) ||
-      (value[kScheme.size()] != ' ' && value[kScheme.size()] != '\t')) {
+  const std::size_t gap = value.find_first_of(" \t");
+  if (gap == std::string_view::npos) return std::string_view{};
+  const std::string_view scheme = value.substr(0, gap);
+  if (std::none_of(std::begin(schemes), std::end(schemes),
+                   [&](std::string_view accepted) { return iequals(scheme, accepted); })) {
     return std::string_view{};
   }
-  const std::string_view token = trim_ows(value.substr(kScheme.size()));
-  if (token.find_first_of(" \t") != std::string_view::npos) return std::string_view{};
+  const std::string_view token = trim_ows(value.substr(gap));
+  if (token.empty() || token.find_first_of(" \t") != std::string_view::npos) return std::string_view{};
   return token;
 }
+
+constexpr std::array<std::string_view, 1> kNativeSchemes{"Bearer"};
+
+// How a route table speaks: the native envelope, or a mounted frontend's own format.
+struct Dialect {
+  const Frontend* frontend = nullptr;  // null: the native API
+
+  [[nodiscard]] std::optional<std::string_view> token(const Request& request) const noexcept {
+    return frontend != nullptr ? access_token(request, frontend->auth_schemes)
+                               : access_token(request, kNativeSchemes);
+  }
+  [[nodiscard]] Response error(const core::Error& error, std::string_view request_id) const {
+    return frontend != nullptr ? frontend->render_error(error, request_id)
+                               : error_response(error, request_id);
+  }
+  [[nodiscard]] Response protocol(unsigned status, std::string_view code, std::string_view message,
+                                  std::string_view request_id) const {
+    return frontend != nullptr ? frontend->render_protocol_error(status, message, request_id)
+                               : protocol_error(status, code, message, request_id);
+  }
+  [[nodiscard]] Response rate_limited(const core::RateDecision& decision, std::string_view request_id) const {
+    if (frontend == nullptr) return rate_limited_response(decision, request_id);
+    core::Error error;
+    error.code = core::ErrorCode::rate_limited;
+    error.message = "too many requests; retry after " + std::to_string(decision.retry_after.count()) + " s";
+    Response response = frontend->render_error(error, request_id);
+    add_rate_limit_headers(response, decision);
+    return response;
+  }
+  [[nodiscard]] std::string success(const Reply& reply) const;
+};
+
+// What the pipeline needs of a matched route, whichever table it came from.
+struct RouteSpec {
+  std::string_view path_template;
+  Auth auth = Auth::none;
+  Body body = Body::none;
+  RateGroup rate = RateGroup::none;
+};
 
 core::Error invalid_body(std::string message, std::string reason) {
   core::Error error;
@@ -164,6 +209,107 @@ std::string render_success(const Reply& reply) {
   return boost::json::serialize(envelope);
 }
 
+std::string Dialect::success(const Reply& reply) const {
+  return frontend != nullptr ? frontend->render_success(reply) : render_success(reply);
+}
+
+// A path that is known but not with this method: the CORS preflight for OPTIONS, else 405.
+Response method_not_allowed(const Request& request, std::string_view request_id, const RouteMatch& match,
+                            const Dialect& dialect, const CorsPolicy& cors) {
+  Response response;
+  if (request.method == "OPTIONS") {
+    response = cors.preflight(request, match.allowed);
+  } else {
+    response = dialect.protocol(405, "METHOD_NOT_ALLOWED", "method not allowed", request_id);
+    response.headers.set("Allow", allow_header(match.allowed));
+  }
+  response.route = std::string(match.path_template);
+  return response;
+}
+
+// The pipeline from a matched route on: authenticate, spend the rate budget, check the body,
+// call the handler, render its result in the route's dialect.
+template <class Call>
+Response run_route(const Request& request, std::string_view request_id, std::string_view query_text,
+                   const Params& path_params, const RouteSpec& route, const Dialect& dialect,
+                   const Handlers& handlers, RateLimits* rate_limits, const Call& call) {
+  std::optional<core::RateDecision> rate;  // set once the request has spent its rate budget
+  const auto finish = [&](Response response, const core::Principal* principal) {
+    response.route = std::string(route.path_template);
+    if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
+    if (rate) add_rate_limit_headers(response, *rate);
+    return response;
+  };
+
+  // A failed authentication is answered after the rate check, so guessing tokens costs budget.
+  std::optional<core::Principal> principal;
+  std::optional<core::Error> auth_failure;
+  std::string_view token_used;
+  if (route.auth != Auth::none) {
+    const auto token = dialect.token(request);
+    if (token && token->empty()) {
+      auth_failure = core::Error::unauthorized("malformed Authorization header");
+    } else if (token) {
+      auto authenticated = handlers.authenticate(*token);
+      if (authenticated) {
+        principal = std::move(authenticated).value();
+        token_used = *token;
+      } else {
+        auth_failure = std::move(authenticated).error();
+      }
+    } else if (route.auth == Auth::required) {
+      auth_failure = core::Error::unauthorized("missing bearer token");
+    }
+  }
+  const core::Principal* principal_ptr = principal ? &*principal : nullptr;
+  if (rate_limits != nullptr) {
+    rate = rate_limits->check(route.rate, request, principal_ptr);
+    if (rate && !rate->allowed) return finish(dialect.rate_limited(*rate, request_id), principal_ptr);
+  }
+  if (auth_failure) return finish(dialect.error(*auth_failure, request_id), nullptr);
+
+  boost::json::object body;
+  if (route.body == Body::json) {
+    if (!is_json_media_type(request.headers.find("Content-Type"))) {
+      return finish(dialect.protocol(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json",
+                                     request_id),
+                    principal_ptr);
+    }
+    boost::system::error_code ec;
+    boost::json::value parsed = boost::json::parse(request.body, ec);
+    if (ec)
+      return finish(
+          dialect.error(invalid_body("request body is not valid JSON", "malformed JSON"), request_id),
+          principal_ptr);
+    if (!parsed.is_object()) {
+      return finish(dialect.error(invalid_body("request body must be a JSON object", "must be a JSON object"),
+                                  request_id),
+                    principal_ptr);
+    }
+    body = std::move(parsed.as_object());
+  }
+
+  const Params query = parse_query(query_text);
+  const HandlerContext context{
+      request,       path_params, query,     route.body == Body::json ? &body : nullptr,
+      principal_ptr, request_id,  token_used};
+  HandlerResult result = call(context);
+  if (!result) return finish(dialect.error(result.error(), request_id), principal_ptr);
+
+  Response response;
+  response.status = result->status;
+  if (result->document) {
+    response.body = std::string(result->document->body);
+    response.headers.set("Content-Type", std::string(result->document->content_type));
+    if (!result->document->content_security_policy.empty()) {
+      response.headers.set("Content-Security-Policy", std::string(result->document->content_security_policy));
+    }
+  } else if (result->data) {
+    response.body = dialect.success(*result);
+  }
+  return finish(std::move(response), principal_ptr);
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
@@ -180,7 +326,8 @@ Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readi
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits),
       main_routes_(routes_for(Listener::main, options)),
-      admin_routes_(routes_for(Listener::admin, options)) {}
+      admin_routes_(routes_for(Listener::admin, options)),
+      frontends_(std::move(options.frontends)) {}
 
 std::string Api::request_id_for(const Request& request) const {
   if (const auto incoming = request.headers.find(kRequestIdHeader);
@@ -244,97 +391,36 @@ Response Api::dispatch(const Request& request, std::string_view request_id) cons
   const Target target = split_target(request.target);
   const std::vector<Route>& routes =
       (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
-  RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
+  const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
+
+  // A path the native table does not know may belong to a mounted frontend (main listener only).
+  if (match.kind == MatchKind::not_found && request.listener == Listener::main) {
+    for (const Frontend& frontend : frontends_) {
+      const RouteMatch mounted =
+          match_route(std::span<const FrontendRoute>(frontend.routes), request.method, target.path);
+      if (mounted.kind == MatchKind::not_found) continue;
+      const Dialect dialect{&frontend};
+      if (mounted.kind == MatchKind::method_not_allowed) {
+        return method_not_allowed(request, request_id, mounted, dialect, cors_);
+      }
+      const FrontendRoute& route = frontend.routes.at(mounted.index);
+      return run_route(request, request_id, target.query, mounted.params,
+                       RouteSpec{route.path_template, route.auth, route.body, route.rate}, dialect, handlers_,
+                       rate_limits_, route.handler);
+    }
+  }
 
   if (match.kind == MatchKind::not_found) {
     return error_response(core::Error::not_found("no such endpoint"), request_id);
   }
   if (match.kind == MatchKind::method_not_allowed) {
-    Response response;
-    if (request.method == "OPTIONS") {
-      response = cors_.preflight(request, match.allowed);
-    } else {
-      response = protocol_error(405, "METHOD_NOT_ALLOWED", "method not allowed", request_id);
-      response.headers.set("Allow", allow_header(match.allowed));
-    }
-    response.route = std::string(match.path_template);
-    return response;
+    return method_not_allowed(request, request_id, match, Dialect{}, cors_);
   }
-
   const Route& route = routes.at(match.index);
-  std::optional<core::RateDecision> rate;  // set once the request has spent its rate budget
-  const auto finish = [&](Response response, const core::Principal* principal) {
-    response.route = std::string(route.path_template);
-    if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
-    if (rate) add_rate_limit_headers(response, *rate);
-    return response;
-  };
-
-  // A failed authentication is answered after the rate check, so guessing tokens costs budget.
-  std::optional<core::Principal> principal;
-  std::optional<core::Error> auth_failure;
-  if (route.auth != Auth::none) {
-    const auto token = bearer_token(request);
-    if (token && token->empty()) {
-      auth_failure = core::Error::unauthorized("malformed Authorization header");
-    } else if (token) {
-      auto authenticated = handlers_.authenticate(*token);
-      if (authenticated) {
-        principal = std::move(authenticated).value();
-      } else {
-        auth_failure = std::move(authenticated).error();
-      }
-    } else if (route.auth == Auth::required) {
-      auth_failure = core::Error::unauthorized("missing bearer token");
-    }
-  }
-  const core::Principal* principal_ptr = principal ? &*principal : nullptr;
-  if (rate_limits_ != nullptr) {
-    rate = rate_limits_->check(route.rate, request, principal_ptr);
-    if (rate && !rate->allowed) return finish(rate_limited_response(*rate, request_id), principal_ptr);
-  }
-  if (auth_failure) return finish(error_response(*auth_failure, request_id), nullptr);
-
-  boost::json::object body;
-  if (route.body == Body::json) {
-    if (!is_json_media_type(request.headers.find("Content-Type"))) {
-      return finish(
-          protocol_error(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json", request_id),
-          principal_ptr);
-    }
-    boost::system::error_code ec;
-    boost::json::value parsed = boost::json::parse(request.body, ec);
-    if (ec)
-      return finish(
-          error_response(invalid_body("request body is not valid JSON", "malformed JSON"), request_id),
-          principal_ptr);
-    if (!parsed.is_object()) {
-      return finish(
-          error_response(invalid_body("request body must be a JSON object", "must be a JSON object"),
-                         request_id),
-          principal_ptr);
-    }
-    body = std::move(parsed.as_object());
-  }
-
-  const Params query = parse_query(target.query);
-  const HandlerContext context{request,       match.params, query, route.body == Body::json ? &body : nullptr,
-                               principal_ptr, request_id};
-  HandlerResult result = (handlers_.*route.handler)(context);
-  if (!result) return finish(error_response(result.error(), request_id), principal_ptr);
-
-  Response response;
-  response.status = result->status;
-  if (result->document) {
-    response.body = std::string(result->document->body);
-    response.headers.set("Content-Type", std::string(result->document->content_type));
-    if (!result->document->content_security_policy.empty()) {
-      response.headers.set("Content-Security-Policy", std::string(result->document->content_security_policy));
-    }
-  } else if (result->data) {
-    response.body = render_success(*result);
-  }
-  return finish(std::move(response), principal_ptr);
+  return run_route(request, request_id, target.query, match.params,
+                   RouteSpec{route.path_template, route.auth, route.body, route.rate}, Dialect{}, handlers_,
+                   rate_limits_,
+                   [&](const HandlerContext& context) { return (handlers_.*route.handler)(context); });
 }
 
 }  // namespace parley::http

@@ -81,18 +81,25 @@ WireError wire_error(core::ErrorCode code) noexcept {
   return {500, "INTERNAL"};
 }
 
-Response error_response(const core::Error& error, std::string_view request_id) {
-  const WireError wire = wire_error(error.code);
+std::string public_message(const core::Error& error, std::string_view request_id) {
   if (error.code == core::ErrorCode::internal) {
     log_event(LogLevel::error, "internal error", {{"request_id", request_id}, {"error", error.message}});
-    return envelope(wire.status, wire.code, kInternalMessage, ErrorDetails{}, request_id);
+    return std::string(kInternalMessage);
   }
   if (error.code == core::ErrorCode::unavailable) {
     log_event(LogLevel::warn, "dependency unavailable",
               {{"request_id", request_id}, {"error", error.message}});
-    return envelope(wire.status, wire.code, kUnavailableMessage, error.details, request_id);
+    return std::string(kUnavailableMessage);
   }
-  const std::string_view message = error.message.empty() ? default_message(error.code) : error.message;
+  return std::string(error.message.empty() ? default_message(error.code) : std::string_view(error.message));
+}
+
+Response error_response(const core::Error& error, std::string_view request_id) {
+  const WireError wire = wire_error(error.code);
+  const std::string message = public_message(error, request_id);
+  if (error.code == core::ErrorCode::internal) {
+    return envelope(wire.status, wire.code, message, ErrorDetails{}, request_id);
+  }
   return envelope(wire.status, wire.code, message, error.details, request_id);
 }
 

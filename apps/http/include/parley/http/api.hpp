@@ -9,6 +9,7 @@
 
 #include "parley/core/ports/id_generator.hpp"
 #include "parley/http/edge.hpp"
+#include "parley/http/frontend.hpp"
 #include "parley/http/handlers.hpp"
 #include "parley/http/message.hpp"
 #include "parley/http/metrics.hpp"
@@ -27,6 +28,9 @@ struct ApiOptions {
   // With an admin listener, /metrics is served there only (the main listener answers 404); the
   // admin listener serves /metrics, /healthz and /readyz and nothing else.
   bool metrics_on_admin_listener = false;
+  // Further route tables in their own wire formats (apps/realworld), served on the main
+  // listener by the same pipeline when no native route fits the path.
+  std::vector<Frontend> frontends = {};
 };
 
 namespace detail {
@@ -58,6 +62,7 @@ class Api {
   RateLimits* rate_limits_;
   std::shared_ptr<const detail::RouteTable> main_routes_;
   std::shared_ptr<const detail::RouteTable> admin_routes_;
+  std::vector<Frontend> frontends_;
 };
 
 }  // namespace parley::http

@@ -19,6 +19,12 @@ struct WireError {
 
 using ErrorDetails = std::map<std::string, std::string, std::less<>>;
 
+// What a client may be told of `error`: for `internal` a generic message, the real one logged
+// with the request id; for `unavailable` the same at warn level; else the error's message, or
+// its code's default when it has none. Every renderer of errors (the native envelope here, the
+// frontends' own formats) takes its message from this, so nothing internal leaks from any.
+[[nodiscard]] std::string public_message(const core::Error& error, std::string_view request_id);
+
 // A domain error as a response. `internal` answers a generic message and logs the real one
 // with the request id; `unavailable` does the same at warn level. Adds WWW-Authenticate to 401s.
 [[nodiscard]] Response error_response(const core::Error& error, std::string_view request_id);

@@ -25,6 +25,8 @@ struct HandlerContext {
   const boost::json::object* body = nullptr;   // set when the route takes a JSON body
   const core::Principal* principal = nullptr;  // set when a valid bearer token came along
   std::string_view request_id;
+  // The access token `principal` was authenticated with; empty when anonymous.
+  std::string_view access_token = {};
 };
 
 // A body served as is, not wrapped in the envelope: a document rather than API data.
