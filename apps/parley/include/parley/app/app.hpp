@@ -10,6 +10,8 @@
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/follow_repository.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/rate_limiter.hpp"
 #include "parley/core/ports/token_store.hpp"
@@ -19,6 +21,7 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/comment_service.hpp"
 #include "parley/core/services/post_service.hpp"
+#include "parley/core/services/profile_service.hpp"
 #include "parley/core/services/user_service.hpp"
 #include "parley/crypto/hs256_token_signer.hpp"
 #include "parley/crypto/random_opaque_tokens.hpp"
@@ -71,6 +74,8 @@ struct Storage {
   std::unique_ptr<core::UserRepository> users;
   std::unique_ptr<core::PostRepository> posts;
   std::unique_ptr<core::CommentRepository> comments;
+  std::unique_ptr<core::LikeRepository> likes;
+  std::unique_ptr<core::FollowRepository> follows;
   std::unique_ptr<core::AuditLog> audit;
   std::unique_ptr<core::TokenStore> tokens;  // in Redis when configured, else in the database
 };
@@ -129,6 +134,7 @@ class App {
   core::PostService post_service_;
   core::CommentService comment_service_;
   core::AdminService admin_;
+  core::ProfileService profile_service_;
   std::unique_ptr<core::RateLimiter> rate_limiter_;  // Redis with PARLEY_REDIS_URL, else in process
   std::unique_ptr<http::RateLimits> rate_limits_;    // null when PARLEY_RATE_LIMIT_ENABLED=false
   http::Api api_;
