@@ -15,6 +15,7 @@
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
+#include "parley/realworld/frontend.hpp"
 #include "parley/redis/redis_cache.hpp"
 #include "parley/redis/redis_rate_limiter.hpp"
 #include "parley/redis/redis_token_store.hpp"
@@ -210,6 +211,15 @@ core::Result<std::unique_ptr<App>> App::build(const Config& config) {
   return app;
 }
 
+std::vector<http::Frontend> App::frontends(const Config& config) {
+  std::vector<http::Frontend> mounted;
+  if (config.realworld_enabled) {
+    mounted.push_back(realworld::make_frontend(
+        realworld::Services{auth_, user_service_, profile_service_, post_service_, comment_service_}));
+  }
+  return mounted;
+}
+
 std::vector<http::DependencyCheck> App::check_dependencies() {
   return {{"database", storage_.database.ping()}, {"token_store", storage_.tokens->ping()}};
 }
@@ -299,6 +309,7 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
           http::ApiOptions{.cors_origins = config.cors_origins,
                            .rate_limits = rate_limits_.get(),
                            .metrics = metrics_.get(),
-                           .metrics_on_admin_listener = config.server.admin.has_value()}) {}
+                           .metrics_on_admin_listener = config.server.admin.has_value(),
+                           .frontends = frontends(config)}) {}
 
 }  // namespace parley::app

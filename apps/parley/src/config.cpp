@@ -50,6 +50,7 @@ constexpr std::array kKnownVariables = {
     "PARLEY_RATE_LIMIT_READ",
     "PARLEY_TRUSTED_PROXIES",
     "PARLEY_METRICS_ENABLED",
+    "PARLEY_REALWORLD_ENABLED",
     "PARLEY_ADMIN_LISTEN",
     "PARLEY_CACHE_ENABLED",
     "PARLEY_CACHE_LIST_TTL_SECONDS",
@@ -431,6 +432,7 @@ core::Result<Config> parse_config(const Environment& env) {
       reader.fail("PARLEY_METRICS_ENABLED", "must be true or false");
     }
   }
+  config.realworld_enabled = reader.boolean("PARLEY_REALWORLD_ENABLED", config.realworld_enabled);
   if (const auto enabled = reader.raw("PARLEY_CACHE_ENABLED")) {
     if (*enabled == "true") {
       config.cache_enabled = true;

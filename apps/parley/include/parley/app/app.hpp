@@ -120,6 +120,8 @@ class App {
   std::vector<http::DependencyCheck> check_dependencies();
   // build info, process, pool and dependency metrics; the HTTP edge's.
   void register_metrics();
+  // The frontends mounted beside the native API: RealWorld's under /api unless disabled.
+  std::vector<http::Frontend> frontends(const Config& config);
 
   // Declaration order is construction order: each member only refers to those above it.
   std::unique_ptr<memory::SystemClock> clock_;  // a pointer: the token stores are built before the App

@@ -33,6 +33,8 @@ struct Config {
   bool migrate_on_start = true;
   // PARLEY_METRICS_ENABLED: GET /metrics, on server.admin when PARLEY_ADMIN_LISTEN is set.
   bool metrics_enabled = true;
+  // PARLEY_REALWORLD_ENABLED: the RealWorld ("Conduit") frontend under /api (apps/realworld).
+  bool realworld_enabled = true;
   // PARLEY_DATABASE_URL: PostgreSQL when set (pool_size from PARLEY_DB_POOL_SIZE), otherwise
   // SQLite under data_dir. Holds the password: log postgres_target() instead.
   std::optional<postgres::PostgresConfig> postgres;

@@ -1,0 +1,43 @@
+// One handler per RealWorld route: read the body's inner object ("user", "article",
+// "comment") into core value types, call one service, shape the view. Errors are returned in
+// core's terms; the frontend's renderer writes them in RealWorld's format.
+#pragma once
+
+#include "parley/http/handlers.hpp"
+#include "parley/realworld/frontend.hpp"
+
+namespace parley::realworld {
+
+class Handlers {
+ public:
+  explicit Handlers(Services services) : services_(services) {}
+
+  http::HandlerResult register_user(const http::HandlerContext& ctx) const;
+  http::HandlerResult log_in(const http::HandlerContext& ctx) const;
+  http::HandlerResult current_user(const http::HandlerContext& ctx) const;
+  http::HandlerResult update_user(const http::HandlerContext& ctx) const;
+
+  http::HandlerResult get_profile(const http::HandlerContext& ctx) const;
+  http::HandlerResult follow(const http::HandlerContext& ctx) const;
+  http::HandlerResult unfollow(const http::HandlerContext& ctx) const;
+
+  http::HandlerResult list_articles(const http::HandlerContext& ctx) const;
+  http::HandlerResult feed(const http::HandlerContext& ctx) const;
+  http::HandlerResult create_article(const http::HandlerContext& ctx) const;
+  http::HandlerResult get_article(const http::HandlerContext& ctx) const;
+  http::HandlerResult update_article(const http::HandlerContext& ctx) const;
+  http::HandlerResult delete_article(const http::HandlerContext& ctx) const;
+  http::HandlerResult favorite(const http::HandlerContext& ctx) const;
+  http::HandlerResult unfavorite(const http::HandlerContext& ctx) const;
+
+  http::HandlerResult list_comments(const http::HandlerContext& ctx) const;
+  http::HandlerResult add_comment(const http::HandlerContext& ctx) const;
+  http::HandlerResult delete_comment(const http::HandlerContext& ctx) const;
+
+  http::HandlerResult tags(const http::HandlerContext& ctx) const;
+
+ private:
+  Services services_;
+};
+
+}  // namespace parley::realworld
