@@ -144,19 +144,7 @@ core::Result<core::Username> path_username(const HandlerContext& ctx) {
 
 // Tags of a request body as core value types; the service orders and de-duplicates them.
 std::optional<std::vector<core::Tag>> read_tags(http::BodyReader& body) {
-  auto raw = body.optional_string_array("tagList");
-  if (!raw) return std::nullopt;
-  std::vector<core::Tag> tags;
-  tags.reserve(raw->size());
-  for (const auto& text : *raw) {
-    auto tag = core::Tag::parse(text);
-    if (!tag) {
-      body.reject("tagList", tag.error());
-      return std::nullopt;
-    }
-    tags.push_back(std::move(tag).value());
-  }
-  return tags;
+  return body.parse_each_as<core::Tag>("tagList", body.optional_string_array("tagList"));
 }
 
 boost::json::array article_list(const std::vector<core::PostView>& views) {
