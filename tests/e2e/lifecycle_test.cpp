@@ -274,6 +274,7 @@ TEST_CASE("an unknown PARLEY_FOO or a malformed value stop startup with exit cod
       {"PARLEY_METRICS_ENABLED", "yes"},
       {"PARLEY_ADMIN_LISTEN", "not-an-address"},
       {"PARLEY_CACHE_ENABLED", "maybe"},
+      {"PARLEY_REALWORLD_ENABLED", "on"},
       {"PARLEY_CACHE_LIST_TTL_SECONDS", "0"},
       {"PARLEY_CACHE_ENTITY_TTL_SECONDS", "five"},
   };
