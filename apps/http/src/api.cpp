@@ -345,6 +345,15 @@ Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readi
       admin_routes_(routes_for(Listener::admin, options)),
       frontends_(std::move(options.frontends)) {}
 
+std::vector<std::pair<std::string, std::string>> Api::frontend_routes() const {
+  std::vector<std::pair<std::string, std::string>> routes;
+  for (const Frontend& frontend : frontends_) {
+    for (const FrontendRoute& route : frontend.routes)
+      routes.emplace_back(route.method, route.path_template);
+  }
+  return routes;
+}
+
 std::string Api::request_id_for(const Request& request) const {
   if (const auto incoming = request.headers.find(kRequestIdHeader);
       incoming && is_acceptable_request_id(*incoming)) {

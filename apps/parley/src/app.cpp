@@ -226,7 +226,10 @@ std::vector<http::DependencyCheck> App::check_dependencies() {
 
 void App::register_metrics() {
   auto& registry = *metrics_;
-  http_metrics_ = std::make_unique<http::HttpMetrics>(registry, http::api_routes());
+  auto routes = http::api_routes();
+  for (auto& route : api_.frontend_routes())
+    routes.push_back(std::move(route));
+  http_metrics_ = std::make_unique<http::HttpMetrics>(registry, routes);
   registry.gauge("parley_build_info", "Always 1; the labels name the running build.", {"version", "revision"})
       .with({PARLEY_VERSION, PARLEY_REVISION})
       .set(1);

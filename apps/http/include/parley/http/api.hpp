@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parley/core/ports/id_generator.hpp"
@@ -51,6 +52,9 @@ class Api {
   // The answer to a request that could not be read; `partial` holds whatever was parsed.
   // Cheap and non-blocking.
   [[nodiscard]] Response reject(const Request& partial, Rejection why) const;
+  // The (method, path template) of every mounted frontend's routes, as api_routes() lists the
+  // native table's: what HttpMetrics pre-builds series for.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> frontend_routes() const;
 
  private:
   [[nodiscard]] Response dispatch(const Request& request, std::string_view request_id) const;
