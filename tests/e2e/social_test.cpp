@@ -629,4 +629,48 @@ TEST_CASE("users change their email and picture - bad ones are 400 naming the fi
   CHECK(string_field(expect_data(api.get("/api/v1/users/me", alice.token()), 200), "email") == new_email);
 }
 
+TEST_CASE("likes and follows spend the write budget, the social reads the read budget",
+          "[e2e][social][rate-limit]") {
+  // Windows of an hour keep every count exact whatever the test's speed.
+  ServerProcess server(
+      Environment{{"PARLEY_RATE_LIMIT_WRITE", "4/3600s"}, {"PARLEY_RATE_LIMIT_READ", "6/3600s"}});
+  const Api api(server.port());
+  const Account alice = new_user(api, "rl-alice");
+  const Account bob = new_user(api, "rl-bob");
+  const json::object post = create_post(api, bob, true, "Budget");
+  const std::string id = string_field(post, "id");
+
+  const auto limit_of = [](const Response& response) {
+    INFO(response.describe());
+    const auto value = response.header("RateLimit-Limit");
+    REQUIRE(value.has_value());
+    return std::stoll(*value);
+  };
+  INFO("four writes by Alice, then none");
+  CHECK(limit_of(api.post_empty(like_path(id), alice.token())) == 4);
+  CHECK(limit_of(api.del(like_path(id), alice.token())) == 4);
+  CHECK(limit_of(api.post_empty(follow_path(bob), alice.token())) == 4);
+  CHECK(limit_of(api.del(follow_path(bob), alice.token())) == 4);
+  const Response refused = api.post_empty(like_path(id), alice.token());
+  expect_error(refused, 429, "RATE_LIMITED");
+  CHECK(limit_of(refused) == 4);
+  expect_error(api.post_empty(follow_path(bob), alice.token()), 429, "RATE_LIMITED");
+
+  INFO("six reads by Alice, then none");
+  CHECK(limit_of(api.get("/api/v1/feed", alice.token())) == 6);
+  CHECK(limit_of(api.get("/api/v1/tags", alice.token())) == 6);
+  CHECK(limit_of(api.get(profile_path(bob.username), alice.token())) == 6);
+  CHECK(limit_of(api.get(slug_path(string_field(post, "slug")), alice.token())) == 6);
+  CHECK(limit_of(api.get(std::string(kPosts) + "?liked_by=" + alice.id, alice.token())) == 6);
+  CHECK(limit_of(api.get("/api/v1/users/" + bob.id, alice.token())) == 6);
+  expect_error(api.get("/api/v1/feed", alice.token()), 429, "RATE_LIMITED");
+  INFO("Bob's budgets are his own");
+  CHECK(limit_of(api.post_empty(like_path(id), bob.token())) == 4);
+
+  const ExitStatus status = server.stop();
+  INFO("exit: " << status.describe());
+  CHECK(status.success());
+  CHECK(audit_log(server.read_log(), remembered_secrets()) == std::vector<std::string>{});
+}
+
 }  // namespace parley::e2e
