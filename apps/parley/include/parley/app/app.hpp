@@ -10,6 +10,8 @@
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/follow_repository.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/rate_limiter.hpp"
 #include "parley/core/ports/token_store.hpp"
@@ -60,10 +62,13 @@ class Database {
 struct Storage {
   Database database;
   std::unique_ptr<redis::Client> redis;  // only with PARLEY_REDIS_URL
-  // With PARLEY_CACHE_ENABLED, `posts` (and with Redis `users`) below are the core caching
-  // decorators over these: the repositories of the database, the cache, and its bookkeeping.
+  // With PARLEY_CACHE_ENABLED, `posts` and `likes` (and with Redis `users`) below are the core
+  // caching decorators over these: the repositories of the database, the cache, and its
+  // bookkeeping. (A like changes the like_count inside cached posts: the likes decorator
+  // invalidates them.)
   std::unique_ptr<core::UserRepository> stored_users;
   std::unique_ptr<core::PostRepository> stored_posts;
+  std::unique_ptr<core::LikeRepository> stored_likes;
   std::unique_ptr<core::Cache> cache;
   std::unique_ptr<crypto::UuidV7Generator> cache_ids;  // fresh cache generations
   std::unique_ptr<core::CacheGenerations> cache_generations;
@@ -71,6 +76,8 @@ struct Storage {
   std::unique_ptr<core::UserRepository> users;
   std::unique_ptr<core::PostRepository> posts;
   std::unique_ptr<core::CommentRepository> comments;
+  std::unique_ptr<core::LikeRepository> likes;
+  std::unique_ptr<core::FollowRepository> follows;
   std::unique_ptr<core::AuditLog> audit;
   std::unique_ptr<core::TokenStore> tokens;  // in Redis when configured, else in the database
 };
@@ -99,6 +106,8 @@ class App {
   // The post and comment repositories the services use (behind the cache when it is on).
   core::PostRepository& posts() noexcept { return *storage_.posts; }
   core::CommentRepository& comments() noexcept { return *storage_.comments; }
+  core::LikeRepository& likes() noexcept { return *storage_.likes; }
+  core::FollowRepository& follows() noexcept { return *storage_.follows; }
   core::PasswordHasher& hasher() noexcept { return hasher_; }
   core::Clock& clock() noexcept { return *clock_; }
   // Hits, misses and errors of the post, post_list and user caches (cache_*_total{cache}).
