@@ -14,7 +14,29 @@
 -- (insert-if-absent then +1, delete-if-present then -1), so reading a page of posts needs no
 -- join or count over likes.
 --
--- EXPLAIN of the adapter's statements on PLAN_NOTE_PLACEHOLDER
+-- Which index serves which query: EXPLAIN ANALYZE of the adapter's list statements on 10k
+-- users, 200k posts (one author with 20k, 5% drafts), 378k post_tags rows over 12 tags, 30k
+-- follows (the reader follows 52 authors) and 100k likes, custom and generic plans:
+--   feed (followed_by)        page: Index Only Scan on follows_pkey (follower_id), then per
+--                             followee a (Bitmap) Index Scan on posts_author_created_at_idx and a
+--                             top-N sort; or (custom plan) Index Scan on posts_created_at_id_idx
+--                             in feed order probing follows_pkey through a Memoize, until the
+--                             page is full. Total: the same per-followee index scans.
+--   tag                       page: Index Scan on posts_created_at_id_idx in feed order, each
+--                             post probed in post_tags_pkey (post_id, tag), until the page is
+--                             full. Total: Bitmap Index Scan on post_tags_tag_idx hashed against
+--                             posts (a tag on 1 post in 6 reads most of posts: the exact total
+--                             costs a scan, like the unfiltered feed's).
+--   cursor (after)            page: Index Scan on posts_created_at_id_idx with
+--                             Index Cond ROW(created_at, id) < ROW($, $): starts at the cursor;
+--                             with a feed, the row condition joins each followee's
+--                             posts_author_created_at_idx Index Cond. The total ignores the cursor.
+--   liked_by                  Bitmap Index Scan on likes_pkey (user_id), posts by posts_pkey.
+--   author + tag              Index Scan on posts_author_created_at_idx probing post_tags.
+--   find_by_slug              Index Scan using posts_slug_key.
+--   a page's tags             Index Scan on post_tags_pkey (post_id = ANY ($)), already sorted.
+--   popular tags              a scan of post_tags joined to published posts, grouped: in
+--                             proportion to the tags (the core caches GET /tags).
 
 ALTER TABLE users ADD COLUMN image text NOT NULL DEFAULT '';
 
