@@ -56,6 +56,8 @@ struct CachedWorld {
   memory::MemoryUserRepository stored_users{store};
   memory::MemoryPostRepository stored_posts{store};
   memory::MemoryCommentRepository comments{store};
+  memory::MemoryLikeRepository stored_likes{store};
+  memory::MemoryFollowRepository follows{store};
   memory::MemoryAuditLog audit{store};
   memory::MemoryTokenStore tokens{clock};
   SwitchableCache cache{clock};
@@ -63,10 +65,11 @@ struct CachedWorld {
   core::CacheGenerations generations{cache, ids};
   core::CachingUserRepository users{stored_users, cache, generations, stats, core::CacheTtls{}};
   core::CachingPostRepository posts{stored_posts, cache, generations, stats, core::CacheTtls{}};
+  core::CachingLikeRepository likes{stored_likes, generations};
   testing::FakePasswordHasher hasher;
   core::UserService user_service{users, tokens, hasher, clock};
-  core::PostService post_service{posts, clock, ids};
-  core::CommentService comment_service{posts, comments, clock, ids};
+  core::PostService post_service{posts, users, likes, follows, clock, ids};
+  core::CommentService comment_service{posts, comments, users, follows, clock, ids};
   core::AdminService admin_service{users, tokens, audit, clock, ids};
 
   core::User add_user(std::string_view name, core::Role role = core::Role::user) {
@@ -76,13 +79,20 @@ struct CachedWorld {
   }
   core::Post publish(const core::Principal& author, std::string_view text, bool published = true) {
     clock.advance(std::chrono::milliseconds(10));
-    return must(post_service.create(
-        author, core::NewPost{title(text), body("Body of " + std::string(text)), published}));
+    return must(post_service.create(author, core::NewPost{.title = title(text),
+                                                          .body = body("Body of " + std::string(text)),
+                                                          .is_published = published}))
+        .post;
   }
+  // The public feed as an anonymous reader sees it, without the views around its posts.
   core::Page<core::Post> feed(std::int64_t page = 1, std::int64_t size = 20) {
-    return must(post_service.list(
+    auto listed = must(post_service.list(
         nullptr,
         core::PostListing{.author = std::nullopt, .page = must(core::PageRequest::make(page, size))}));
+    core::Page<core::Post> posts_only{.items = {}, .total = listed.total};
+    for (auto& view : listed.items)
+      posts_only.items.push_back(std::move(view.post));
+    return posts_only;
   }
 };
 
@@ -127,7 +137,7 @@ TEST_CASE("a cached post is served from the cache after the first miss", "[cachi
   const auto alice = principal_for(world.add_user("alice"));
   const auto post = world.publish(alice, "first");
 
-  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post == post);
   CHECK(misses(world.stats.post()) == 1);
   CHECK(hits(world.stats.post()) == 0);
   // Changed behind the decorator's back: a second read that still shows the old title can only
@@ -135,7 +145,7 @@ TEST_CASE("a cached post is served from the cache after the first miss", "[cachi
   auto behind = post;
   behind.title = title("changed behind");
   must(world.stored_posts.update(behind));
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "first");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "first");
   CHECK(hits(world.stats.post()) == 1);
   CHECK(misses(world.stats.post()) == 1);
 }
@@ -162,7 +172,7 @@ TEST_CASE("only the first pages of the public feed are cached", "[caching][lists
   const auto own =
       must(world.post_service.list(&alice, core::PostListing{.author = std::nullopt, .page = {}}));
   CHECK(own.total == 6);
-  CHECK(own.items.front().id == draft.id);
+  CHECK(own.items.front().post.id == draft.id);
   must(world.post_service.list(nullptr, core::PostListing{.author = alice_user.id, .page = {}}));
   const auto searched = must(world.post_service.list(
       nullptr, core::PostListing{
@@ -180,7 +190,7 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   const auto first = world.publish(alice, "first");
   // Warm both caches.
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
-  CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "first");
+  CHECK(must(world.post_service.get(nullptr, first.id)).post.title.str() == "first");
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   REQUIRE(hits(world.stats.post_list()) == 1);
 
@@ -202,7 +212,7 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   }
   SECTION("edit") {
     must(world.post_service.update(alice, first.id, title_patch("edited")));
-    CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "edited");
+    CHECK(must(world.post_service.get(nullptr, first.id)).post.title.str() == "edited");
     CHECK(titles(world.feed()) == std::vector<std::string>{"edited"});
   }
   SECTION("unpublish") {
@@ -223,7 +233,7 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   }
   SECTION("a comment leaves the post and the feed as they were (no counts are shown)") {
     must(world.comment_service.create(alice, first.id, comment_body("hello")));
-    CHECK(must(world.post_service.get(nullptr, first.id)) == first);
+    CHECK(must(world.post_service.get(nullptr, first.id)).post == first);
     CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   }
 }
@@ -274,7 +284,7 @@ TEST_CASE("with the cache down, every read and write still gives the right answe
   world.publish(alice, "second");
   must(world.admin_service.block(admin, alice_user.id, core::RequestContext{"req-2"}));
   CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "edited while down");
   CHECK(must(world.user_service.get(alice_user.id)).blocked);
   CHECK(errors(world.stats.post()) > 0);
   CHECK(errors(world.stats.post_list()) > 0);
@@ -284,7 +294,7 @@ TEST_CASE("with the cache down, every read and write still gives the right answe
   // anything cached earlier is trusted again.
   world.cache.down = false;
   CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "edited while down");
   CHECK(must(world.user_service.get(alice_user.id)).blocked);
   // And caching resumes.
   const auto before = hits(world.stats.post());
@@ -307,7 +317,7 @@ TEST_CASE("an entry that does not decode is a miss, and is replaced", "[caching]
   const auto garbage = variants.at(static_cast<std::size_t>(variant));
   world.cache.corrupt_entries(garbage);
   const auto post_misses = misses(world.stats.post());
-  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post == post);
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
   CHECK(misses(world.stats.post()) == post_misses + 1);
@@ -323,13 +333,18 @@ TEST_CASE("the cache codec round-trips entities and refuses anything else", "[ca
       make_user("alice", clock.now(), core::UserId{testing::SequentialIds::make(1)}, core::Role::admin);
   user.bio = bio("line one\nline two: 12:x");
   user.blocked = true;
+  user.image = image("https://img.example/a:1.png");
   const core::Post post{.id = core::PostId{testing::SequentialIds::make(2)},
                         .author_id = user.id,
+                        .slug = must(core::Slug::parse("a-title-3-abc-00000002")),
                         .title = title("A: title 3:abc"),
+                        .description = description("about: 4:this"),
                         .body = body("Body\twith \"quotes\" and 99:colons"),
+                        .tags = tags({"c++", "two words"}),
                         .is_published = false,
                         .created_at = clock.now(),
-                        .updated_at = clock.now() + seconds(5)};
+                        .updated_at = clock.now() + seconds(5),
+                        .like_count = 42};
   const core::Page<core::Post> page{.items = {post, post}, .total = 7};
 
   CHECK(core::decode_user(core::encode_user(user)) == user);
@@ -342,13 +357,23 @@ TEST_CASE("the cache codec round-trips entities and refuses anything else", "[ca
   const auto encoded = core::encode_post(post);
   CHECK_FALSE(core::decode_post(encoded.substr(0, encoded.size() - 1)).has_value());
   CHECK_FALSE(core::decode_post(encoded + "0:").has_value());
-  CHECK_FALSE(core::decode_post("6:post/2" + encoded.substr(8)).has_value());
-  CHECK_FALSE(core::decode_user(encoded).has_value());  // another kind
+  CHECK_FALSE(core::decode_post("6:post/1" + encoded.substr(8)).has_value());  // an older version
+  CHECK_FALSE(core::decode_user(encoded).has_value());                         // another kind
   CHECK_FALSE(core::decode_post("").has_value());
   std::string bad_flag = encoded;
   bad_flag.replace(bad_flag.find("1:0"), 3, "1:2");
   CHECK_FALSE(core::decode_post(bad_flag).has_value());
-  CHECK_FALSE(core::decode_post_page("7:posts/11:12:1" + std::string("0:")).has_value());
+  CHECK_FALSE(core::decode_post_page("7:posts/21:12:1" + std::string("0:")).has_value());
+  // Tags: the count must match the fields that follow, and stay within a post's limit.
+  std::string bad_count = encoded;
+  bad_count.replace(bad_count.find("1:2"), 3, "1:3");
+  CHECK_FALSE(core::decode_post(bad_count).has_value());
+  const std::vector<core::Tag> popular = tags({"a", "b:c"});
+  CHECK(core::decode_tags(core::encode_tags(popular)) == popular);
+  CHECK(core::decode_tags(core::encode_tags({})) == std::vector<core::Tag>{});
+  CHECK_FALSE(core::decode_tags("6:tags/12:99").has_value());
+  CHECK_FALSE(core::decode_tags("6:tags/11:1").has_value());
+  CHECK_FALSE(core::decode_tags(encoded).has_value());
 }
 
 TEST_CASE("cache stats name each cache", "[caching][stats]") {

@@ -3,6 +3,7 @@
 #include "parley/postgres/postgres_user_repository.hpp"
 
 #include <string>
+#include <vector>
 
 #include "parley/core/domain/role.hpp"
 #include "parley/core/domain/text.hpp"
@@ -13,20 +14,27 @@ namespace parley::postgres {
 namespace {
 
 constexpr const char* kInsertUser =
-    "INSERT INTO users (id, email, username, bio, role, blocked, password_hash, created_at, updated_at) "
-    "VALUES (:id, :email, :username, :bio, :role, :blocked, :password_hash, :created_at, :updated_at)";
+    "INSERT INTO users (id, email, username, bio, image, role, blocked, password_hash, created_at, "
+    "updated_at) "
+    "VALUES (:id, :email, :username, :bio, :image, :role, :blocked, :password_hash, :created_at, "
+    ":updated_at)";
 constexpr const char* kSelectUserById =
-    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, epoch_millis(created_at), "
     "epoch_millis(updated_at) FROM users WHERE id = :key";
 // The same expressions as users_email_key and users_username_key, so lookups use those indexes.
 constexpr const char* kSelectUserByEmail =
-    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, epoch_millis(created_at), "
     "epoch_millis(updated_at) FROM users WHERE lower(email) = lower(:key)";
 constexpr const char* kSelectUserByUsername =
-    "SELECT id, email, username, bio, role, blocked, password_hash, epoch_millis(created_at), "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, epoch_millis(created_at), "
     "epoch_millis(updated_at) FROM users WHERE lower(username) = lower(:key)";
+// The ids arrive as one array literal: one prepared statement for a list of any length.
+constexpr const char* kSelectUsersByIds =
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, epoch_millis(created_at), "
+    "epoch_millis(updated_at) FROM users WHERE id = ANY (CAST(:ids AS uuid[]))";
 constexpr const char* kUpdateUser =
-    "UPDATE users SET email = :email, username = :username, bio = :bio, role = :role, blocked = :blocked, "
+    "UPDATE users SET email = :email, username = :username, bio = :bio, image = :image, role = :role, "
+    "blocked = :blocked, "
     "password_hash = :password_hash, updated_at = :updated_at WHERE id = :id";
 constexpr const char* kSelectOne = "SELECT 1";
 
@@ -34,17 +42,18 @@ constexpr const char* kSelectOne = "SELECT 1";
 core::Result<core::User> read_user(const detail::PreparedStatement& row) {
   auto id = detail::parse_stored_id<core::UserId>(row.text(0));
   if (!id) return std::move(id).error();
-  auto role = core::parse_role(row.text(4));
+  auto role = core::parse_role(row.text(5));
   if (!role) return core::Error::internal("postgres: stored role is unknown");
   return core::User{.id = *id,
                     .email = core::Email::from_storage(row.text(1)),
                     .username = core::Username::from_storage(row.text(2)),
                     .bio = core::Bio::from_storage(row.text(3)),
+                    .image = core::ImageUrl::from_storage(row.text(4)),
                     .role = *role,
-                    .blocked = row.boolean(5),
-                    .password_hash = row.text(6),
-                    .created_at = detail::from_millis(row.int64(7)),
-                    .updated_at = detail::from_millis(row.int64(8))};
+                    .blocked = row.boolean(6),
+                    .password_hash = row.text(7),
+                    .created_at = detail::from_millis(row.int64(8)),
+                    .updated_at = detail::from_millis(row.int64(9))};
 }
 
 core::Result<core::User> find_one(detail::Connection& connection, const char* query, std::string key) {
@@ -60,6 +69,7 @@ void insert_user(detail::Connection& connection, const core::User& user) {
                 {"email", core::ascii_lower(user.email.str())},
                 {"username", user.username.str()},
                 {"bio", user.bio.str()},
+                {"image", user.image.str()},
                 {"role", std::string(core::to_string(user.role))},
                 {"blocked", detail::to_param(user.blocked)},
                 {"password_hash", user.password_hash},
@@ -93,6 +103,27 @@ core::Result<core::User> PostgresUserRepository::find_by_id(const core::UserId& 
   });
 }
 
+core::Result<std::vector<core::User>> PostgresUserRepository::find_many(std::span<const core::UserId> ids) {
+  if (ids.empty()) return std::vector<core::User>{};
+  std::vector<std::string> keys;
+  keys.reserve(ids.size());
+  for (const auto& id : ids)
+    keys.push_back(id.to_string());
+  const std::string array = detail::array_literal(keys);
+  return detail::run(database_, detail::Access::read,
+                     [&](detail::Connection& connection) -> core::Result<std::vector<core::User>> {
+                       auto& statement = connection.prepared(kSelectUsersByIds);
+                       statement.execute({{"ids", array}});
+                       std::vector<core::User> users;
+                       while (statement.next()) {
+                         auto user = read_user(statement);
+                         if (!user) return std::move(user).error();
+                         users.push_back(std::move(user).value());
+                       }
+                       return users;
+                     });
+}
+
 core::Result<core::User> PostgresUserRepository::find_by_email(const core::Email& email) {
   return detail::run(database_, detail::Access::read, [&](detail::Connection& connection) {
     return find_one(connection, kSelectUserByEmail, core::ascii_lower(email.str()));
@@ -111,6 +142,7 @@ core::Status PostgresUserRepository::update(const core::User& user) {
     statement.execute({{"email", core::ascii_lower(user.email.str())},
                        {"username", user.username.str()},
                        {"bio", user.bio.str()},
+                       {"image", user.image.str()},
                        {"role", std::string(core::to_string(user.role))},
                        {"blocked", detail::to_param(user.blocked)},
                        {"password_hash", user.password_hash},

@@ -2,6 +2,7 @@
 #include "parley/sqlite/sqlite_user_repository.hpp"
 
 #include <string>
+#include <vector>
 
 #include <soci/soci.h>
 
@@ -14,20 +15,27 @@ namespace parley::sqlite {
 namespace {
 
 constexpr const char* kInsertUser =
-    "INSERT INTO users (id, email, username, bio, role, blocked, password_hash, created_at, updated_at) "
-    "VALUES (:id, :email, :username, :bio, :role, :blocked, :password_hash, :created_at, :updated_at)";
+    "INSERT INTO users (id, email, username, bio, image, role, blocked, password_hash, created_at, "
+    "updated_at) "
+    "VALUES (:id, :email, :username, :bio, :image, :role, :blocked, :password_hash, :created_at, "
+    ":updated_at)";
 constexpr const char* kSelectUserById =
-    "SELECT id, email, username, bio, role, blocked, password_hash, created_at, updated_at "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, created_at, updated_at "
     "FROM users WHERE id = :key";
 constexpr const char* kSelectUserByEmail =
-    "SELECT id, email, username, bio, role, blocked, password_hash, created_at, updated_at "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, created_at, updated_at "
     "FROM users WHERE email = :key";
 // The same expression as users_username_lower_key, so the lookup uses that index.
 constexpr const char* kSelectUserByUsername =
-    "SELECT id, email, username, bio, role, blocked, password_hash, created_at, updated_at "
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, created_at, updated_at "
     "FROM users WHERE lower(username) = lower(:key)";
+// The ids arrive as one JSON array: one statement for a list of any length.
+constexpr const char* kSelectUsersByIds =
+    "SELECT id, email, username, bio, image, role, blocked, password_hash, created_at, updated_at "
+    "FROM users WHERE id IN (SELECT value FROM json_each(:ids))";
 constexpr const char* kUpdateUser =
-    "UPDATE users SET email = :email, username = :username, bio = :bio, role = :role, blocked = :blocked, "
+    "UPDATE users SET email = :email, username = :username, bio = :bio, image = :image, role = :role, "
+    "blocked = :blocked, "
     "password_hash = :password_hash, updated_at = :updated_at WHERE id = :id";
 constexpr const char* kSelectOne = "SELECT 1";
 
@@ -37,6 +45,7 @@ struct UserRow {
   std::string email;
   std::string username;
   std::string bio;
+  std::string image;
   std::string role;
   int blocked = 0;
   std::string password_hash;
@@ -44,10 +53,16 @@ struct UserRow {
   long long updated_at = 0;
 
   static UserRow from(const core::User& user) {
-    return UserRow{
-        user.id.to_string(), core::ascii_lower(user.email.str()),     user.username.str(),
-        user.bio.str(),      std::string(core::to_string(user.role)), user.blocked ? 1 : 0,
-        user.password_hash,  detail::to_millis(user.created_at),      detail::to_millis(user.updated_at)};
+    return UserRow{.id = user.id.to_string(),
+                   .email = core::ascii_lower(user.email.str()),
+                   .username = user.username.str(),
+                   .bio = user.bio.str(),
+                   .image = user.image.str(),
+                   .role = std::string(core::to_string(user.role)),
+                   .blocked = user.blocked ? 1 : 0,
+                   .password_hash = user.password_hash,
+                   .created_at = detail::to_millis(user.created_at),
+                   .updated_at = detail::to_millis(user.updated_at)};
   }
 
   [[nodiscard]] core::Result<core::User> to_user() const {
@@ -59,6 +74,7 @@ struct UserRow {
                       .email = core::Email::from_storage(email),
                       .username = core::Username::from_storage(username),
                       .bio = core::Bio::from_storage(bio),
+                      .image = core::ImageUrl::from_storage(image),
                       .role = *parsed_role,
                       .blocked = blocked != 0,
                       .password_hash = password_hash,
@@ -67,14 +83,34 @@ struct UserRow {
   }
 };
 
+void exchange_row(soci::statement& statement, UserRow& row) {
+  statement.exchange(soci::into(row.id));
+  statement.exchange(soci::into(row.email));
+  statement.exchange(soci::into(row.username));
+  statement.exchange(soci::into(row.bio));
+  statement.exchange(soci::into(row.image));
+  statement.exchange(soci::into(row.role));
+  statement.exchange(soci::into(row.blocked));
+  statement.exchange(soci::into(row.password_hash));
+  statement.exchange(soci::into(row.created_at));
+  statement.exchange(soci::into(row.updated_at));
+}
+
+void run(soci::statement& statement, const char* query, bool with_data) {
+  statement.alloc();
+  statement.prepare(query);
+  statement.define_and_bind();
+  statement.execute(with_data);
+}
+
 core::Result<core::User> find_one(Database& database, const char* query, const std::string& key) {
   detail::Lease lease(database);
   UserRow row;
-  soci::session& session = lease.session();
-  session << query, soci::use(key, "key"), soci::into(row.id), soci::into(row.email),
-      soci::into(row.username), soci::into(row.bio), soci::into(row.role), soci::into(row.blocked),
-      soci::into(row.password_hash), soci::into(row.created_at), soci::into(row.updated_at);
-  if (!session.got_data()) return core::Error::not_found("user not found");
+  soci::statement statement(lease.session());
+  exchange_row(statement, row);
+  statement.exchange(soci::use(key, "key"));
+  run(statement, query, true);
+  if (!statement.got_data()) return core::Error::not_found("user not found");
   return row.to_user();
 }
 
@@ -92,9 +128,10 @@ core::Status SqliteUserRepository::create_many(std::span<const core::User> users
     for (const core::User& user : users) {
       const UserRow row = UserRow::from(user);
       session << kInsertUser, soci::use(row.id, "id"), soci::use(row.email, "email"),
-          soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.role, "role"),
-          soci::use(row.blocked, "blocked"), soci::use(row.password_hash, "password_hash"),
-          soci::use(row.created_at, "created_at"), soci::use(row.updated_at, "updated_at");
+          soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.image, "image"),
+          soci::use(row.role, "role"), soci::use(row.blocked, "blocked"),
+          soci::use(row.password_hash, "password_hash"), soci::use(row.created_at, "created_at"),
+          soci::use(row.updated_at, "updated_at");
     }
     transaction.commit();
     return {};
@@ -103,6 +140,30 @@ core::Status SqliteUserRepository::create_many(std::span<const core::User> users
 
 core::Result<core::User> SqliteUserRepository::find_by_id(const core::UserId& id) {
   return detail::guarded([&] { return find_one(database_, kSelectUserById, id.to_string()); });
+}
+
+core::Result<std::vector<core::User>> SqliteUserRepository::find_many(std::span<const core::UserId> ids) {
+  if (ids.empty()) return std::vector<core::User>{};
+  return detail::guarded([&]() -> core::Result<std::vector<core::User>> {
+    detail::Lease lease(database_);
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (const auto& id : ids)
+      keys.push_back(id.to_string());
+    const std::string array = detail::json_array(keys);
+    UserRow row;
+    soci::statement statement(lease.session());
+    exchange_row(statement, row);
+    statement.exchange(soci::use(array, "ids"));
+    run(statement, kSelectUsersByIds, false);
+    std::vector<core::User> users;
+    while (statement.fetch()) {
+      auto user = row.to_user();
+      if (!user) return std::move(user).error();
+      users.push_back(std::move(user).value());
+    }
+    return users;
+  });
 }
 
 core::Result<core::User> SqliteUserRepository::find_by_email(const core::Email& email) {
@@ -120,9 +181,10 @@ core::Status SqliteUserRepository::update(const core::User& user) {
     const UserRow row = UserRow::from(user);
     soci::statement statement =
         (lease.session().prepare << kUpdateUser, soci::use(row.email, "email"),
-         soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.role, "role"),
-         soci::use(row.blocked, "blocked"), soci::use(row.password_hash, "password_hash"),
-         soci::use(row.updated_at, "updated_at"), soci::use(row.id, "id"));
+         soci::use(row.username, "username"), soci::use(row.bio, "bio"), soci::use(row.image, "image"),
+         soci::use(row.role, "role"), soci::use(row.blocked, "blocked"),
+         soci::use(row.password_hash, "password_hash"), soci::use(row.updated_at, "updated_at"),
+         soci::use(row.id, "id"));
     statement.execute(true);
     if (statement.get_affected_rows() == 0) return core::Error::not_found("user not found");
     return {};

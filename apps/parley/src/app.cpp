@@ -12,6 +12,8 @@
 #include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
+#include "parley/postgres/postgres_follow_repository.hpp"
+#include "parley/postgres/postgres_like_repository.hpp"
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
@@ -21,6 +23,8 @@
 #include "parley/redis/redis_token_store.hpp"
 #include "parley/sqlite/sqlite_audit_log.hpp"
 #include "parley/sqlite/sqlite_comment_repository.hpp"
+#include "parley/sqlite/sqlite_follow_repository.hpp"
+#include "parley/sqlite/sqlite_like_repository.hpp"
 #include "parley/sqlite/sqlite_post_repository.hpp"
 #include "parley/sqlite/sqlite_token_store.hpp"
 #include "parley/sqlite/sqlite_user_repository.hpp"
@@ -29,7 +33,8 @@ namespace parley::app {
 
 namespace {
 
-// Wraps the post and user repositories with the core caching decorators. With Redis every
+// Wraps the post and user repositories with the core caching decorators (and the likes, whose
+// decorator invalidates the cached posts a like changes). With Redis every
 // instance (and the `parley user` CLI) shares one cache, so a write anywhere invalidates it for
 // all. Without Redis an in-process cache is safe only where one server process writes: the
 // embedded SQLite default. There it holds posts, not users, because the CLI writes users (block,
@@ -51,6 +56,10 @@ void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   storage.posts = std::make_unique<core::CachingPostRepository>(*storage.stored_posts, *storage.cache,
                                                                 *storage.cache_generations,
                                                                 *storage.cache_stats, config.cache_ttls);
+  // Wherever posts are cached, a like or unlike must invalidate them (like_count is in them).
+  storage.stored_likes = std::move(storage.likes);
+  storage.likes =
+      std::make_unique<core::CachingLikeRepository>(*storage.stored_likes, *storage.cache_generations);
   if (shared) {
     storage.stored_users = std::move(storage.users);
     storage.users = std::make_unique<core::CachingUserRepository>(*storage.stored_users, *storage.cache,
@@ -69,6 +78,8 @@ Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, co
     storage.users = std::make_unique<postgres::PostgresUserRepository>(*pg);
     storage.posts = std::make_unique<postgres::PostgresPostRepository>(*pg);
     storage.comments = std::make_unique<postgres::PostgresCommentRepository>(*pg);
+    storage.likes = std::make_unique<postgres::PostgresLikeRepository>(*pg);
+    storage.follows = std::make_unique<postgres::PostgresFollowRepository>(*pg);
     storage.audit = std::make_unique<postgres::PostgresAuditLog>(*pg);
     storage.tokens = std::make_unique<postgres::PostgresTokenStore>(*pg, clock);
   } else {
@@ -76,6 +87,8 @@ Storage wire_storage(Database database, std::unique_ptr<redis::Client> redis, co
     storage.users = std::make_unique<sqlite::SqliteUserRepository>(db);
     storage.posts = std::make_unique<sqlite::SqlitePostRepository>(db);
     storage.comments = std::make_unique<sqlite::SqliteCommentRepository>(db);
+    storage.likes = std::make_unique<sqlite::SqliteLikeRepository>(db);
+    storage.follows = std::make_unique<sqlite::SqliteFollowRepository>(db);
     storage.audit = std::make_unique<sqlite::SqliteAuditLog>(db);
     storage.tokens = std::make_unique<sqlite::SqliteTokenStore>(db, clock);
   }
@@ -97,6 +110,8 @@ void time_storage(Storage& storage, http::MetricsRegistry& registry) {
   storage.users = std::make_unique<TimedUserRepository>(std::move(storage.users), durations);
   storage.posts = std::make_unique<TimedPostRepository>(std::move(storage.posts), durations);
   storage.comments = std::make_unique<TimedCommentRepository>(std::move(storage.comments), durations);
+  storage.likes = std::make_unique<TimedLikeRepository>(std::move(storage.likes), durations);
+  storage.follows = std::make_unique<TimedFollowRepository>(std::move(storage.follows), durations);
   storage.audit = std::make_unique<TimedAuditLog>(std::move(storage.audit), durations);
   storage.tokens = std::make_unique<TimedTokenStore>(std::move(storage.tokens), durations);
 }

@@ -353,16 +353,16 @@ int seed_command(const std::vector<std::string>& args, const Config& config, std
     return exit_code_for(built.error());
   }
   App& app = **built;
-  const auto seeded =
-      seed(SeedPorts{app.users(), app.posts(), app.comments(), app.hasher(), app.clock(), app.ids()},
-           seed_options, *password);
+  const auto seeded = seed(SeedPorts{app.users(), app.posts(), app.comments(), app.likes(), app.follows(),
+                                     app.hasher(), app.clock(), app.ids()},
+                           seed_options, *password);
   if (!seeded) {
     err << "seed failed: ";
     print_error(err, seeded.error());
     return exit_code_for(seeded.error());
   }
   out << "seeded " << seeded->users << " users, " << seeded->posts << " posts, " << seeded->comments
-      << " comments\n";
+      << " comments, " << seeded->follows << " follows, " << seeded->likes << " likes\n";
   return kExitOk;
 }
 

@@ -1,5 +1,6 @@
 // `parley seed`: a deterministic data set generated from a small PRNG and a word list, written
-// batch by batch through the repository ports' create_many().
+// batch by batch through the repository ports' create_many(); follows and likes, which have no
+// bulk write, one call each.
 #include "parley/app/seed.hpp"
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "parley/core/domain/social.hpp"
 #include "parley/http/log.hpp"
 
 namespace parley::app {
@@ -47,6 +49,25 @@ constexpr std::array<std::string_view, 64> kWords = {
     "quick",   "quiet",   "bright",  "gentle",   "rapid",   "steady",  "hidden",   "open",
     "builds",  "reads",   "writes",  "carries",  "follows", "answers", "measures", "keeps",
     "through", "under",   "beyond",  "around",   "before",  "after",   "between",  "across"};
+
+// Topics for tags: a small set, so tag filters and the popular tags have something to show.
+constexpr std::array<std::string_view, 12> kTags = {"cpp",      "databases",  "design",      "devops",
+                                                    "frontend", "networking", "performance", "postgres",
+                                                    "redis",    "security",   "sqlite",      "testing"};
+
+// 1-3 distinct tags, sorted as normalize_tags() leaves them.
+std::vector<core::Tag> tags(Random& random) {
+  const std::size_t count = 1 + random.below(3);
+  std::vector<core::Tag> picked;
+  picked.reserve(count);
+  while (picked.size() < count) {
+    core::Tag tag = core::Tag::from_storage(std::string(kTags[random.below(kTags.size())]));
+    if (std::find(picked.begin(), picked.end(), tag) == picked.end()) picked.push_back(std::move(tag));
+  }
+  std::sort(picked.begin(), picked.end(),
+            [](const core::Tag& a, const core::Tag& b) { return a.str() < b.str(); });
+  return picked;
+}
 
 void add_word(Random& random, std::string& text) {
   if (!text.empty()) text += ' ';
@@ -194,11 +215,17 @@ core::Result<SeedSummary> seed(const SeedPorts& ports, const SeedOptions& option
         batch.reserve(count);
         for (std::size_t i = first; i < first + count; ++i) {
           const core::Timestamp at = post_time(i);
+          const core::PostId id{ports.ids.next()};
+          auto post_title = core::PostTitle::from_storage(title(random));
+          auto slug = core::make_slug(post_title, id);
           batch.push_back(
-              core::Post{.id = core::PostId{ports.ids.next()},
+              core::Post{.id = id,
                          .author_id = user_ids[random.below(user_ids.size())],
-                         .title = core::PostTitle::from_storage(title(random)),
+                         .slug = std::move(slug),
+                         .title = std::move(post_title),
+                         .description = core::PostDescription::from_storage(words(random, 8)),
                          .body = core::PostBody::from_storage(body(random, 480 + random.below(40))),
+                         .tags = tags(random),
                          .is_published = true,
                          .created_at = at,
                          .updated_at = at});
@@ -235,12 +262,55 @@ core::Result<SeedSummary> seed(const SeedPorts& ports, const SeedOptions& option
       });
   if (!comments_written) return std::move(comments_written).error();
 
-  SeedSummary summary{options.users, options.posts, options.comments, seconds_since(started)};
-  const auto rows = static_cast<double>(summary.users + summary.posts + summary.comments);
+  // User i follows users i + offset + 1 ... i + offset + per_user (mod the user count), with a
+  // random offset per user that keeps them clear of i itself: distinct, never oneself.
+  const std::size_t per_user =
+      user_ids.size() < 2 ? 0 : std::min(options.follows_per_user, user_ids.size() - 1);
+  const std::size_t follows = user_ids.size() * per_user;
+  std::size_t offset = 0;
+  Progress follow_progress("follows", follows);
+  auto follows_written =
+      in_batches(follows, options.batch, follow_progress, [&](std::size_t first, std::size_t count) {
+        for (std::size_t n = first; n < first + count; ++n) {
+          const std::size_t follower = n / per_user;
+          const std::size_t k = n % per_user;
+          if (k == 0) offset = random.below(user_ids.size() - per_user);
+          const std::size_t followee = (follower + offset + k + 1) % user_ids.size();
+          if (auto followed = ports.follows.follow(user_ids[follower], user_ids[followee]); !followed)
+            return followed;
+        }
+        return core::Status{};
+      });
+  if (!follows_written) return std::move(follows_written).error();
+
+  const auto likes = post_ids.empty() ? std::size_t{0}
+                                      : static_cast<std::size_t>(static_cast<double>(post_ids.size()) *
+                                                                 std::max(options.likes_per_post, 0.0));
+  Progress like_progress("likes", likes);
+  auto likes_written = in_batches(likes, options.batch, like_progress, [&](std::size_t, std::size_t count) {
+    for (std::size_t n = 0; n < count; ++n) {
+      auto liked =
+          ports.likes.like(user_ids[random.below(user_ids.size())], post_ids[random.below(post_ids.size())]);
+      if (!liked) return core::Status(std::move(liked).error());
+    }
+    return core::Status{};
+  });
+  if (!likes_written) return std::move(likes_written).error();
+
+  SeedSummary summary{.users = options.users,
+                      .posts = options.posts,
+                      .comments = options.comments,
+                      .follows = follows,
+                      .likes = likes,
+                      .seconds = seconds_since(started)};
+  const auto rows =
+      static_cast<double>(summary.users + summary.posts + summary.comments + summary.follows + summary.likes);
   http::log_event(http::LogLevel::info, "seed done",
                   {{"users", summary.users},
                    {"posts", summary.posts},
                    {"comments", summary.comments},
+                   {"follows", summary.follows},
+                   {"likes", summary.likes},
                    {"seconds", summary.seconds},
                    {"rows_per_second", summary.seconds > 0 ? rows / summary.seconds : 0.0}});
   return summary;

@@ -44,6 +44,7 @@ TimedUserRepository::TimedUserRepository(std::unique_ptr<core::UserRepository> i
       create_(durations.with({"user.create"})),
       create_many_(durations.with({"user.create_many"})),
       find_by_id_(durations.with({"user.find_by_id"})),
+      find_many_(durations.with({"user.find_many"})),
       find_by_email_(durations.with({"user.find_by_email"})),
       find_by_username_(durations.with({"user.find_by_username"})),
       update_(durations.with({"user.update"})) {}
@@ -60,6 +61,10 @@ core::Status TimedUserRepository::create_many(std::span<const core::User> users)
 core::Result<core::User> TimedUserRepository::find_by_id(const core::UserId& id) {
   const Stopwatch watch(find_by_id_);
   return inner_->find_by_id(id);
+}
+core::Result<std::vector<core::User>> TimedUserRepository::find_many(std::span<const core::UserId> ids) {
+  const Stopwatch watch(find_many_);
+  return inner_->find_many(ids);
 }
 core::Result<core::User> TimedUserRepository::find_by_email(const core::Email& email) {
   const Stopwatch watch(find_by_email_);
@@ -85,9 +90,11 @@ TimedPostRepository::TimedPostRepository(std::unique_ptr<core::PostRepository> i
       create_(durations.with({"post.create"})),
       create_many_(durations.with({"post.create_many"})),
       find_by_id_(durations.with({"post.find_by_id"})),
+      find_by_slug_(durations.with({"post.find_by_slug"})),
       update_(durations.with({"post.update"})),
       remove_(durations.with({"post.remove"})),
-      list_(durations.with({"post.list"})) {}
+      list_(durations.with({"post.list"})),
+      popular_tags_(durations.with({"post.popular_tags"})) {}
 
 core::Status TimedPostRepository::create(const core::Post& post) {
   const Stopwatch watch(create_);
@@ -102,6 +109,10 @@ core::Result<core::Post> TimedPostRepository::find_by_id(const core::PostId& id)
   const Stopwatch watch(find_by_id_);
   return inner_->find_by_id(id);
 }
+core::Result<core::Post> TimedPostRepository::find_by_slug(const core::Slug& slug) {
+  const Stopwatch watch(find_by_slug_);
+  return inner_->find_by_slug(slug);
+}
 core::Status TimedPostRepository::update(const core::Post& post) {
   const Stopwatch watch(update_);
   return inner_->update(post);
@@ -113,6 +124,56 @@ core::Status TimedPostRepository::remove(const core::PostId& id) {
 core::Result<core::Page<core::Post>> TimedPostRepository::list(const core::PostQuery& query) {
   const Stopwatch watch(list_);
   return inner_->list(query);
+}
+core::Result<std::vector<core::Tag>> TimedPostRepository::popular_tags(std::size_t limit) {
+  const Stopwatch watch(popular_tags_);
+  return inner_->popular_tags(limit);
+}
+
+// ---- likes ---------------------------------------------------------------------------------
+
+TimedLikeRepository::TimedLikeRepository(std::unique_ptr<core::LikeRepository> inner,
+                                         http::HistogramFamily& durations)
+    : inner_(std::move(inner)),
+      like_(durations.with({"like.like"})),
+      unlike_(durations.with({"like.unlike"})),
+      liked_among_(durations.with({"like.liked_among"})) {}
+
+core::Result<std::int64_t> TimedLikeRepository::like(const core::UserId& user, const core::PostId& post) {
+  const Stopwatch watch(like_);
+  return inner_->like(user, post);
+}
+core::Result<std::int64_t> TimedLikeRepository::unlike(const core::UserId& user, const core::PostId& post) {
+  const Stopwatch watch(unlike_);
+  return inner_->unlike(user, post);
+}
+core::Result<std::vector<core::PostId>> TimedLikeRepository::liked_among(
+    const core::UserId& user, std::span<const core::PostId> posts) {
+  const Stopwatch watch(liked_among_);
+  return inner_->liked_among(user, posts);
+}
+
+// ---- follows -------------------------------------------------------------------------------
+
+TimedFollowRepository::TimedFollowRepository(std::unique_ptr<core::FollowRepository> inner,
+                                             http::HistogramFamily& durations)
+    : inner_(std::move(inner)),
+      follow_(durations.with({"follow.follow"})),
+      unfollow_(durations.with({"follow.unfollow"})),
+      following_among_(durations.with({"follow.following_among"})) {}
+
+core::Status TimedFollowRepository::follow(const core::UserId& follower, const core::UserId& followee) {
+  const Stopwatch watch(follow_);
+  return inner_->follow(follower, followee);
+}
+core::Status TimedFollowRepository::unfollow(const core::UserId& follower, const core::UserId& followee) {
+  const Stopwatch watch(unfollow_);
+  return inner_->unfollow(follower, followee);
+}
+core::Result<std::vector<core::UserId>> TimedFollowRepository::following_among(
+    const core::UserId& follower, std::span<const core::UserId> candidates) {
+  const Stopwatch watch(following_among_);
+  return inner_->following_among(follower, candidates);
 }
 
 // ---- comments ------------------------------------------------------------------------------

@@ -24,6 +24,8 @@
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/follow_repository.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/rate_limiter.hpp"
 #include "parley/core/ports/token_store.hpp"
@@ -31,6 +33,8 @@
 #include "parley/memory/memory_audit_log.hpp"
 #include "parley/memory/memory_cache.hpp"
 #include "parley/memory/memory_comment_repository.hpp"
+#include "parley/memory/memory_follow_repository.hpp"
+#include "parley/memory/memory_like_repository.hpp"
 #include "parley/memory/memory_post_repository.hpp"
 #include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/memory/memory_store.hpp"
@@ -43,6 +47,8 @@
 #include "parley/sqlite/database.hpp"
 #include "parley/sqlite/sqlite_audit_log.hpp"
 #include "parley/sqlite/sqlite_comment_repository.hpp"
+#include "parley/sqlite/sqlite_follow_repository.hpp"
+#include "parley/sqlite/sqlite_like_repository.hpp"
 #include "parley/sqlite/sqlite_post_repository.hpp"
 #include "parley/sqlite/sqlite_token_store.hpp"
 #include "parley/sqlite/sqlite_user_repository.hpp"
@@ -52,6 +58,8 @@
 #include "parley/postgres/database.hpp"
 #include "parley/postgres/postgres_audit_log.hpp"
 #include "parley/postgres/postgres_comment_repository.hpp"
+#include "parley/postgres/postgres_follow_repository.hpp"
+#include "parley/postgres/postgres_like_repository.hpp"
 #include "parley/postgres/postgres_post_repository.hpp"
 #include "parley/postgres/postgres_token_store.hpp"
 #include "parley/postgres/postgres_user_repository.hpp"
@@ -125,15 +133,35 @@ inline core::User make_user(std::uint64_t n, std::string_view username, std::str
                     .updated_at = created};
 }
 
+// A slug of the shape make_slug() gives, unique per id (every hex digit of it).
+inline core::Slug slug_for(const core::PostId& id) {
+  std::string slug = "post-";
+  for (const char c : id.to_string()) {
+    if (c != '-') slug += c;
+  }
+  return core::Slug::from_storage(std::move(slug));
+}
+
 inline core::Post make_post(const core::PostId& id, const core::UserId& author, std::int64_t created,
-                            bool published = true) {
+                            bool published = true, std::vector<core::Tag> tags = {}) {
   return core::Post{.id = id,
                     .author_id = author,
+                    .slug = slug_for(id),
                     .title = valid<core::PostTitle>("Title " + id.to_string()),
+                    .description = core::PostDescription::from_storage(""),
                     .body = valid<core::PostBody>("Body of\n" + id.to_string()),
+                    .tags = std::move(tags),
                     .is_published = published,
                     .created_at = at_ms(created),
                     .updated_at = at_ms(created)};
+}
+
+// Tags as stored: the caller gives them sorted and unique, as normalize_tags() leaves them.
+inline std::vector<core::Tag> tag_list(std::initializer_list<std::string_view> names) {
+  std::vector<core::Tag> result;
+  for (const auto name : names)
+    result.push_back(core::Tag::from_storage(std::string(name)));
+  return result;
 }
 
 inline core::Comment make_comment(const core::CommentId& id, const core::PostId& post,
@@ -177,13 +205,16 @@ std::optional<core::ErrorCode> code_of(const core::Result<T>& result) {
 
 // ---- fixtures ----------------------------------------------------------------------------
 
-// Users, posts, comments and the audit log of one adapter, sharing one store as they must.
+// Users, posts, comments, the audit log, likes and follows of one adapter, sharing one store
+// as they must.
 class MemoryStorage {
  public:
   core::UserRepository& users() { return users_; }
   core::PostRepository& posts() { return posts_; }
   core::CommentRepository& comments() { return comments_; }
   core::AuditLog& audit() { return audit_; }
+  core::LikeRepository& likes() { return likes_; }
+  core::FollowRepository& follows() { return follows_; }
 
  private:
   memory::MemoryStore store_;
@@ -191,6 +222,8 @@ class MemoryStorage {
   memory::MemoryPostRepository posts_{store_};
   memory::MemoryCommentRepository comments_{store_};
   memory::MemoryAuditLog audit_{store_};
+  memory::MemoryLikeRepository likes_{store_};
+  memory::MemoryFollowRepository follows_{store_};
 };
 
 class MemoryTokens {
@@ -247,6 +280,8 @@ class SqliteStorage {
   core::PostRepository& posts() { return posts_; }
   core::CommentRepository& comments() { return comments_; }
   core::AuditLog& audit() { return audit_; }
+  core::LikeRepository& likes() { return likes_; }
+  core::FollowRepository& follows() { return follows_; }
 
  private:
   TempDir dir_;
@@ -255,6 +290,8 @@ class SqliteStorage {
   sqlite::SqlitePostRepository posts_{*database_};
   sqlite::SqliteCommentRepository comments_{*database_};
   sqlite::SqliteAuditLog audit_{*database_};
+  sqlite::SqliteLikeRepository likes_{*database_};
+  sqlite::SqliteFollowRepository follows_{*database_};
 };
 
 class SqliteTokens {
@@ -322,6 +359,8 @@ class PostgresStorage {
   core::PostRepository& posts() { return posts_; }
   core::CommentRepository& comments() { return comments_; }
   core::AuditLog& audit() { return audit_; }
+  core::LikeRepository& likes() { return likes_; }
+  core::FollowRepository& follows() { return follows_; }
 
  private:
   PostgresSchema schema_;
@@ -330,6 +369,8 @@ class PostgresStorage {
   postgres::PostgresPostRepository posts_{*database_};
   postgres::PostgresCommentRepository comments_{*database_};
   postgres::PostgresAuditLog audit_{*database_};
+  postgres::PostgresLikeRepository likes_{*database_};
+  postgres::PostgresFollowRepository follows_{*database_};
 };
 
 class PostgresTokens {

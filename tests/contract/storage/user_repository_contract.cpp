@@ -1,4 +1,7 @@
 // The UserRepository contract, run against every adapter.
+#include <algorithm>
+#include <span>
+
 #include "contract_support.hpp"
 
 using namespace parley;            // NOLINT(google-build-using-namespace): test brevity
@@ -159,4 +162,84 @@ TEMPLATE_TEST_CASE("UserRepository: ping succeeds when storage is reachable", "[
                    PARLEY_STORAGE_FIXTURES) {
   TestType fixture;
   CHECK(fixture.users().ping().ok());
+}
+
+TEMPLATE_TEST_CASE("UserRepository: the image is stored, replaced by update and read back", "[users][social]",
+                   PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  auto& users = fixture.users();
+  auto alice = make_user(1, "alice", "alice@example.com");
+  alice.image = core::ImageUrl::from_storage("https://img.example.com/alice.png");
+  const auto bob = make_user(2, "bob", "bob@example.com");  // no image: stored empty
+  REQUIRE(users.create(alice).ok());
+  REQUIRE(users.create(bob).ok());
+
+  auto found = users.find_by_id(alice.id);
+  REQUIRE(found.ok());
+  CHECK(found->image.str() == "https://img.example.com/alice.png");
+  found = users.find_by_id(bob.id);
+  REQUIRE(found.ok());
+  CHECK(found->image.str().empty());
+
+  auto changed = alice;
+  changed.image = core::ImageUrl::from_storage("");
+  changed.email = valid<core::Email>("alice@new.example.com");
+  changed.updated_at = at_ms(500);
+  REQUIRE(users.update(changed).ok());
+  found = users.find_by_email(valid<core::Email>("alice@new.example.com"));
+  REQUIRE(found.ok());
+  CHECK(*found == changed);
+  CHECK(code_of(users.find_by_email(valid<core::Email>("alice@example.com"))) == core::ErrorCode::not_found);
+}
+
+TEMPLATE_TEST_CASE("UserRepository: changing the email to a taken one is a conflict on email",
+                   "[users][social]", PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  auto& users = fixture.users();
+  const auto alice = make_user(1, "alice", "alice@example.com");
+  REQUIRE(users.create(alice).ok());
+  REQUIRE(users.create(make_user(2, "bob", "bob@example.com")).ok());
+
+  auto changed = alice;
+  changed.email = valid<core::Email>("BOB@example.com");
+  changed.bio = valid<core::Bio>("changed");
+  auto status = users.update(changed);
+  REQUIRE_FALSE(status.ok());
+  CHECK(code_of(status) == core::ErrorCode::conflict);
+  CHECK(status.error().details.contains("email"));
+  CHECK_FALSE(status.error().details.contains("username"));
+  auto stored = users.find_by_id(alice.id);
+  REQUIRE(stored.ok());
+  CHECK(*stored == alice);  // nothing of the refused update was kept
+}
+
+TEMPLATE_TEST_CASE("UserRepository: find_many returns the users that exist among the ids", "[users][social]",
+                   PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  auto& users = fixture.users();
+  const auto alice = make_user(1, "alice", "alice@example.com");
+  const auto bob = make_user(2, "bob", "bob@example.com");
+  const auto carol = make_user(3, "carol", "carol@example.com");
+  for (const auto& user : {alice, bob, carol})
+    REQUIRE(users.create(user).ok());
+
+  // Unknown ids are left out.
+  const std::vector<core::UserId> ids{carol.id, user_id(99), alice.id};
+  auto found = users.find_many(ids);
+  REQUIRE(found.ok());
+  std::vector<std::string> names;
+  for (const auto& user : *found)
+    names.push_back(user.username.str());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"alice", "carol"});
+  for (const auto& user : *found)
+    CHECK(user == (user.id == alice.id ? alice : carol));  // every field, not just the id
+
+  auto none = users.find_many(std::span<const core::UserId>());
+  REQUIRE(none.ok());
+  CHECK(none->empty());
+  const std::vector<core::UserId> unknown{user_id(98), user_id(99)};
+  auto missing = users.find_many(unknown);
+  REQUIRE(missing.ok());
+  CHECK(missing->empty());
 }

@@ -103,6 +103,10 @@ PreparedStatement::PreparedStatement(soci::session& session, std::string_view sq
 PreparedStatement::~PreparedStatement() = default;
 
 void PreparedStatement::execute(std::initializer_list<Param> params) {
+  execute(std::span<const Param>(params.begin(), params.size()));
+}
+
+void PreparedStatement::execute(std::span<const Param> params) {
   std::vector<bool> given(names_.size(), false);
   for (const auto& param : params) {
     const auto found = std::find(names_.begin(), names_.end(), param.name);

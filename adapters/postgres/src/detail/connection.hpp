@@ -20,6 +20,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -59,6 +60,9 @@ class PreparedStatement {
   // Runs the statement, each placeholder named exactly once in `params` (std::logic_error
   // otherwise); the rows are then read with next().
   void execute(std::initializer_list<Param> params);
+  // The same for a list of parameters put together at run time (a query built from fixed
+  // fragments by which filters it has).
+  void execute(std::span<const Param> params);
   // Moves to the next row of the last execution; false when there is none left.
   bool next();
   // Rows changed by the last execution of an INSERT, UPDATE or DELETE.

@@ -11,8 +11,9 @@ namespace parley::postgres::detail {
 namespace {
 
 // Unique constraints and the field a conflict names; any other primary key is "id".
-constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kUniqueFields{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kUniqueFields{{
     {"users_email_key", "email"},
+    {"posts_slug_key", "slug"},
     {"users_username_key", "username"},
     {"refresh_tokens_pkey", "fingerprint"},
     {"revoked_access_tokens_pkey", "jti"},
@@ -20,10 +21,15 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 5> kUniqueFi
 }};
 
 // Foreign keys and what a violation means to the caller.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 3> kMissingReferences{{
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kMissingReferences{{
     {"posts_author_id_fkey", "author not found"},
     {"comments_post_id_fkey", "post not found"},
     {"comments_author_id_fkey", "author not found"},
+    {"post_tags_post_id_fkey", "post not found"},
+    {"likes_post_id_fkey", "post not found"},
+    {"likes_user_id_fkey", "user not found"},
+    {"follows_follower_id_fkey", "user not found"},
+    {"follows_followee_id_fkey", "user not found"},
 }};
 
 // SQLSTATEs (beyond class 08) that mean "try again later", not "your request is wrong".
@@ -72,6 +78,21 @@ bool is_transient(std::string_view state) {
 }
 
 }  // namespace
+
+std::string array_literal(std::span<const std::string> values) {
+  std::string literal = "{";
+  for (const auto& value : values) {
+    if (literal.size() > 1) literal += ',';
+    literal += '"';
+    for (const char c : value) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  return literal;
+}
 
 std::string describe(const std::exception& error) {
   // Without SOCI's context (" while executing ... with :email=..."), which quotes bound values.

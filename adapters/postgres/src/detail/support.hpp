@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <exception>
+#include <span>
 #include <string>
 #include <type_traits>
 
@@ -30,6 +31,11 @@ inline core::Timestamp from_millis(std::int64_t millis) noexcept {
 inline std::string to_param(bool flag) {
   return flag ? "true" : "false";
 }
+
+// A PostgreSQL array literal ({"a","b"}) of `values`, each quoted, '"' and backslash escaped, for
+// `= ANY(CAST(:ids AS uuid[]))` or `unnest(CAST(:tags AS text[]))`: one bound parameter for a
+// list of any length, read as plain values whatever they hold.
+std::string array_literal(std::span<const std::string> values);
 
 // Ids read back from storage; internal when a stored id is not a UUID.
 template <class Id>

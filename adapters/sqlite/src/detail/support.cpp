@@ -133,6 +133,18 @@ bool in_transaction(soci::session& session) noexcept {
          sqlite_api::sqlite3_get_autocommit(backend->conn_) == 0;
 }
 
+std::string json_array(std::span<const std::string> values) {
+  std::string json = "[";
+  for (const auto& value : values) {
+    if (json.size() > 1) json += ',';
+    json += '"';
+    json += value;
+    json += '"';
+  }
+  json += ']';
+  return json;
+}
+
 std::string describe(const std::exception& error) {
   if (const auto* soci_error = dynamic_cast<const soci::soci_error*>(&error)) {
     return soci_error->get_error_message();

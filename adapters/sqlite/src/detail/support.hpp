@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -85,6 +86,10 @@ core::Result<Id> parse_stored_id(const std::string& text) {
   if (auto id = Id::parse(text)) return *id;
   return core::Error::internal("sqlite: stored id is not a UUID");
 }
+
+// A JSON array of strings, for `IN (SELECT value FROM json_each(:ids))`: one bound parameter
+// for a list of any length. The strings must need no escaping (ids, which are UUID text).
+std::string json_array(std::span<const std::string> values);
 
 // The message without soci's context, which quotes bound values (hashes, emails).
 std::string describe(const std::exception& error);

@@ -63,10 +63,13 @@ class Database {
 struct Storage {
   Database database;
   std::unique_ptr<redis::Client> redis;  // only with PARLEY_REDIS_URL
-  // With PARLEY_CACHE_ENABLED, `posts` (and with Redis `users`) below are the core caching
-  // decorators over these: the repositories of the database, the cache, and its bookkeeping.
+  // With PARLEY_CACHE_ENABLED, `posts` and `likes` (and with Redis `users`) below are the core
+  // caching decorators over these: the repositories of the database, the cache, and its
+  // bookkeeping. (A like changes the like_count inside cached posts: the likes decorator
+  // invalidates them.)
   std::unique_ptr<core::UserRepository> stored_users;
   std::unique_ptr<core::PostRepository> stored_posts;
+  std::unique_ptr<core::LikeRepository> stored_likes;
   std::unique_ptr<core::Cache> cache;
   std::unique_ptr<crypto::UuidV7Generator> cache_ids;  // fresh cache generations
   std::unique_ptr<core::CacheGenerations> cache_generations;
@@ -104,6 +107,8 @@ class App {
   // The post and comment repositories the services use (behind the cache when it is on).
   core::PostRepository& posts() noexcept { return *storage_.posts; }
   core::CommentRepository& comments() noexcept { return *storage_.comments; }
+  core::LikeRepository& likes() noexcept { return *storage_.likes; }
+  core::FollowRepository& follows() noexcept { return *storage_.follows; }
   core::PasswordHasher& hasher() noexcept { return hasher_; }
   core::Clock& clock() noexcept { return *clock_; }
   // Hits, misses and errors of the post, post_list and user caches (cache_*_total{cache}).

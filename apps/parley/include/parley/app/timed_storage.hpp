@@ -2,13 +2,18 @@
 // db_query_duration_seconds{operation="<port>.<method>"} and passed through unchanged.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/follow_repository.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/token_store.hpp"
 #include "parley/core/ports/user_repository.hpp"
@@ -26,6 +31,7 @@ class TimedUserRepository final : public core::UserRepository {
   core::Status create(const core::User& user) override;
   core::Status create_many(std::span<const core::User> users) override;
   core::Result<core::User> find_by_id(const core::UserId& id) override;
+  core::Result<std::vector<core::User>> find_many(std::span<const core::UserId> ids) override;
   core::Result<core::User> find_by_email(const core::Email& email) override;
   core::Result<core::User> find_by_username(const core::Username& username) override;
   core::Status update(const core::User& user) override;
@@ -36,6 +42,7 @@ class TimedUserRepository final : public core::UserRepository {
   http::Histogram& create_;
   http::Histogram& create_many_;
   http::Histogram& find_by_id_;
+  http::Histogram& find_many_;
   http::Histogram& find_by_email_;
   http::Histogram& find_by_username_;
   http::Histogram& update_;
@@ -48,18 +55,54 @@ class TimedPostRepository final : public core::PostRepository {
   core::Status create(const core::Post& post) override;
   core::Status create_many(std::span<const core::Post> posts) override;
   core::Result<core::Post> find_by_id(const core::PostId& id) override;
+  core::Result<core::Post> find_by_slug(const core::Slug& slug) override;
   core::Status update(const core::Post& post) override;
   core::Status remove(const core::PostId& id) override;
   core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override;
+  core::Result<std::vector<core::Tag>> popular_tags(std::size_t limit) override;
 
  private:
   std::unique_ptr<core::PostRepository> inner_;
   http::Histogram& create_;
   http::Histogram& create_many_;
   http::Histogram& find_by_id_;
+  http::Histogram& find_by_slug_;
   http::Histogram& update_;
   http::Histogram& remove_;
   http::Histogram& list_;
+  http::Histogram& popular_tags_;
+};
+
+class TimedLikeRepository final : public core::LikeRepository {
+ public:
+  TimedLikeRepository(std::unique_ptr<core::LikeRepository> inner, http::HistogramFamily& durations);
+
+  core::Result<std::int64_t> like(const core::UserId& user, const core::PostId& post) override;
+  core::Result<std::int64_t> unlike(const core::UserId& user, const core::PostId& post) override;
+  core::Result<std::vector<core::PostId>> liked_among(const core::UserId& user,
+                                                      std::span<const core::PostId> posts) override;
+
+ private:
+  std::unique_ptr<core::LikeRepository> inner_;
+  http::Histogram& like_;
+  http::Histogram& unlike_;
+  http::Histogram& liked_among_;
+};
+
+class TimedFollowRepository final : public core::FollowRepository {
+ public:
+  TimedFollowRepository(std::unique_ptr<core::FollowRepository> inner, http::HistogramFamily& durations);
+
+  core::Status follow(const core::UserId& follower, const core::UserId& followee) override;
+  core::Status unfollow(const core::UserId& follower, const core::UserId& followee) override;
+  core::Result<std::vector<core::UserId>> following_among(const core::UserId& follower,
+                                                          std::span<const core::UserId> candidates) override;
+
+ private:
+  std::unique_ptr<core::FollowRepository> inner_;
+  http::Histogram& follow_;
+  http::Histogram& unfollow_;
+  http::Histogram& following_among_;
 };
 
 class TimedCommentRepository final : public core::CommentRepository {
