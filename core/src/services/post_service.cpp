@@ -85,7 +85,7 @@ Result<PostPage> page_of(const Ports& ports, const Principal* viewer, const Post
     next = PostCursor{.created_at = listed->items.back().created_at, .id = listed->items.back().id};
   auto shown = views(ports, viewer, std::move(listed->items), std::nullopt);
   if (!shown) return std::move(shown).error();
-  return PostPage{.items = std::move(shown).value(), .total = listed->total, .next = std::move(next)};
+  return PostPage{.items = std::move(shown).value(), .total = listed->total, .next = next};
 }
 
 Result<PostView> set_liked(const Ports& ports, const Principal& actor, const PostId& id, bool liked) {
