@@ -43,7 +43,7 @@ using boost::json::value;
 // The reason core gives for a value it refuses: what both APIs must repeat verbatim.
 template <class T>
 std::string core_reason(const core::Result<T>& result, std::string_view field) {
-  REQUIRE_FALSE(result.has_value());
+  REQUIRE_FALSE(static_cast<bool>(result));
   const auto it = result.error().details.find(field);
   REQUIRE(it != result.error().details.end());
   return it->second;
@@ -84,7 +84,11 @@ struct World {
     api = std::make_unique<http::Api>(
         http::Services{auth, user_service, post_service, comments, admin, profiles}, ids,
         [] { return std::vector<http::DependencyCheck>{}; },
-        http::ApiOptions{.rate_limits = rate_limits.get(), .frontends = std::move(frontends)});
+        http::ApiOptions{.cors_origins = {},
+                         .rate_limits = rate_limits.get(),
+                         .metrics = nullptr,
+                         .metrics_on_admin_listener = false,
+                         .frontends = std::move(frontends)});
   }
 
   Answer call(std::string method, std::string target, std::string_view body = {},

@@ -14,7 +14,7 @@ namespace {
 
 template <class T>
 T must(core::Result<T> result) {
-  REQUIRE(result.has_value());
+  REQUIRE(static_cast<bool>(result));
   return std::move(result).value();
 }
 
