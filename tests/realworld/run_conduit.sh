@@ -66,7 +66,13 @@ if [[ -n $services ]]; then
   )
 fi
 
-env -i PATH="$PATH" "${env_vars[@]}" "$parley" serve >"$work/server.log" 2>&1 &
+# The server gets this environment (sanitizer options among it) without any PARLEY_* of the
+# caller's: an unknown or stray setting would change or stop it.
+unset_parley=()
+for name in $(compgen -e); do
+  [[ $name == PARLEY_* ]] && unset_parley+=(-u "$name")
+done
+env "${unset_parley[@]}" "${env_vars[@]}" "$parley" serve >"$work/server.log" 2>&1 &
 server=$!
 stop_server() {
   if kill -0 "$server" 2>/dev/null; then kill -KILL "$server" 2>/dev/null || true; fi
