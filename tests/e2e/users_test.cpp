@@ -89,8 +89,9 @@ TEST_CASE("profile edits: own profile, not others', admins may edit username and
   expect_error(api.patch(path, {{"username", taken}}, alice.token()), 409, "CONFLICT",
                {{"username", "is already taken"}});
 
-  expect_error(api.patch(path, {{"email", unique_email()}}, alice.token()), 400, "INVALID_INPUT",
-               {{"email", "unknown field"}});
+  // email and image are editable (social_test.cpp); the account's flags are not.
+  expect_error(api.patch(path, {{"blocked", true}}, alice.token()), 400, "INVALID_INPUT",
+               {{"blocked", "unknown field"}});
   expect_error(api.patch(path, {{"role", "admin"}}, alice.token()), 400, "INVALID_INPUT",
                {{"role", "unknown field"}});
   expect_error(api.patch(path, {{"username", 12}}, alice.token()), 400, "INVALID_INPUT",
