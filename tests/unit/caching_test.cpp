@@ -238,6 +238,144 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   }
 }
 
+TEST_CASE("a like or unlike never leaves a stale like_count in a cached post or feed", "[caching][likes]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto bob = principal_for(world.add_user("bob"));
+  const auto post = world.publish(alice, "liked");
+  // Warm the post, its slug entry and the feed.
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.like_count == 0);
+  CHECK(world.feed().items.front().like_count == 0);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  REQUIRE(hits(world.stats.post()) == 1);
+
+  must(world.post_service.like(bob, post.id));
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 1);
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.like_count == 1);
+  CHECK(world.feed().items.front().like_count == 1);
+  CHECK(must(world.post_service.get(&bob, post.id)).liked);
+
+  must(world.post_service.unlike(bob, post.id));
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  CHECK(world.feed().items.front().like_count == 0);
+  CHECK_FALSE(must(world.post_service.get(&bob, post.id)).liked);
+
+  SECTION("a like that fails still invalidates") {
+    // A like that fails (unknown post) still invalidates: it may have been applied.
+    const auto before = world.cache.written.size();
+    CHECK_FALSE(world.likes.like(bob.user_id, core::PostId{testing::SequentialIds::make(99'999)}).ok());
+    CHECK(world.cache.written.size() == before + 1);
+    CHECK(world.cache.written.back() == "post:gen");
+  }
+}
+
+TEST_CASE("posts by slug are cached, and invalidated by edits", "[caching][slugs]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto post = world.publish(alice, "by slug");
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post == post);
+  auto behind = post;
+  behind.body = body("changed behind");
+  must(world.stored_posts.update(behind));
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.body.str() == "Body of by slug");
+  CHECK(hits(world.stats.post()) == 1);
+
+  core::PostPatch retitle;
+  retitle.title = title("new title");
+  const auto renamed = must(world.post_service.update(alice, post.id, retitle)).post;
+  CHECK(fails(world.post_service.get_by_slug(nullptr, post.slug)).code == core::ErrorCode::not_found);
+  CHECK(must(world.post_service.get_by_slug(nullptr, renamed.slug)).post.title.str() == "new title");
+  must(world.post_service.remove(alice, post.id));
+  CHECK(fails(world.post_service.get_by_slug(nullptr, renamed.slug)).code == core::ErrorCode::not_found);
+}
+
+TEST_CASE("popular tags are cached and invalidated by post writes", "[caching][tags]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto post =
+      must(world.post_service.create(
+               alice, core::NewPost{.title = title("t"), .body = body("b"), .tags = tags({"one"})}))
+          .post;
+  CHECK(must(world.post_service.popular_tags()) == tags({"one"}));
+  CHECK(must(world.post_service.popular_tags()) == tags({"one"}));
+  CHECK(hits(world.stats.post_list()) == 1);
+  core::PostPatch retag;
+  retag.tags = tags({"two"});
+  must(world.post_service.update(alice, post.id, retag));
+  CHECK(must(world.post_service.popular_tags()) == tags({"two"}));
+  must(world.post_service.update(alice, post.id, unpublish_patch()));
+  CHECK(must(world.post_service.popular_tags()).empty());
+}
+
+TEST_CASE("offset paging and page paging share no wrong entry", "[caching][lists][offset]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  for (int i = 0; i < 5; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  const auto at = [&](std::int64_t offset, std::int64_t limit) {
+    core::PostListing listing;
+    listing.page = must(core::PageRequest::at_offset(offset, limit));
+    core::Page<core::Post> out;
+    for (auto& view : must(world.post_service.list(nullptr, listing)).items)
+      out.items.push_back(view.post);
+    return titles(out);
+  };
+  CHECK(titles(world.feed(1, 2)) == std::vector<std::string>{"post-4", "post-3"});
+  // Offset 1 holds page 1's second post first: never the cached page 1.
+  CHECK(at(1, 2) == std::vector<std::string>{"post-3", "post-2"});
+  CHECK(at(1, 2) == std::vector<std::string>{"post-3", "post-2"});
+  // Offset 2 with limit 2 is page 2 exactly: sharing its entry is right.
+  CHECK(titles(world.feed(2, 2)) == std::vector<std::string>{"post-2", "post-1"});
+  const auto before = hits(world.stats.post_list());
+  CHECK(at(2, 2) == std::vector<std::string>{"post-2", "post-1"});
+  CHECK(hits(world.stats.post_list()) == before + 1);
+  // Beyond the first kCachedPages pages' worth of offset: read through.
+  const auto counted = hits(world.stats.post_list()) + misses(world.stats.post_list());
+  CHECK(at(4, 1) == std::vector<std::string>{"post-0"});
+  CHECK(hits(world.stats.post_list()) + misses(world.stats.post_list()) == counted);
+}
+
+TEST_CASE("filtered lists, feeds and cursors are read through", "[caching][lists]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  const auto bob_user = world.add_user("bob");
+  const auto bob = principal_for(bob_user);
+  const auto post =
+      must(world.post_service.create(
+               alice, core::NewPost{.title = title("t"), .body = body("b"), .tags = tags({"x"})}))
+          .post;
+  must(world.post_service.like(bob, post.id));
+  must(world.follows.follow(bob.user_id, alice.user_id));
+  const auto counted = [&] { return hits(world.stats.post_list()) + misses(world.stats.post_list()); };
+  const auto before = counted();
+  core::PostListing by_tag;
+  by_tag.tag = tag("x");
+  CHECK(must(world.post_service.list(nullptr, by_tag)).total == 1);
+  core::PostListing liked;
+  liked.liked_by = bob_user.id;
+  CHECK(must(world.post_service.list(nullptr, liked)).total == 1);
+  core::PostListing after;
+  after.after = core::PostCursor{.created_at = post.created_at + seconds(1), .id = post.id};
+  CHECK(must(world.post_service.list(nullptr, after)).items.size() == 1);
+  CHECK(must(world.post_service.feed(bob, {}, std::nullopt)).total == 1);
+  CHECK(counted() == before);
+}
+
+TEST_CASE("find_many reads through, so authors in views are never stale", "[caching][users]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto post = world.publish(principal_for(alice_user), "p");
+  CHECK(must(world.post_service.get(nullptr, post.id)).author.bio.str().empty());
+  auto changed = alice_user;
+  changed.bio = bio("changed behind");
+  must(world.stored_users.update(changed));
+  const std::vector<core::UserId> ids{alice_user.id};
+  CHECK(must(world.users.find_many(ids)).front().bio.str() == "changed behind");
+  CHECK(must(world.post_service.get(nullptr, post.id)).author.bio.str() == "changed behind");
+}
+
 TEST_CASE("no stale user is served after any user write", "[caching][users]") {
   CachedWorld world;
   const auto alice_user = world.add_user("alice");
