@@ -56,6 +56,8 @@ struct CachedWorld {
   memory::MemoryUserRepository stored_users{store};
   memory::MemoryPostRepository stored_posts{store};
   memory::MemoryCommentRepository comments{store};
+  memory::MemoryLikeRepository stored_likes{store};
+  memory::MemoryFollowRepository follows{store};
   memory::MemoryAuditLog audit{store};
   memory::MemoryTokenStore tokens{clock};
   SwitchableCache cache{clock};
@@ -63,10 +65,11 @@ struct CachedWorld {
   core::CacheGenerations generations{cache, ids};
   core::CachingUserRepository users{stored_users, cache, generations, stats, core::CacheTtls{}};
   core::CachingPostRepository posts{stored_posts, cache, generations, stats, core::CacheTtls{}};
+  core::CachingLikeRepository likes{stored_likes, generations};
   testing::FakePasswordHasher hasher;
   core::UserService user_service{users, tokens, hasher, clock};
-  core::PostService post_service{posts, clock, ids};
-  core::CommentService comment_service{posts, comments, clock, ids};
+  core::PostService post_service{posts, users, likes, follows, clock, ids};
+  core::CommentService comment_service{posts, comments, users, follows, clock, ids};
   core::AdminService admin_service{users, tokens, audit, clock, ids};
 
   core::User add_user(std::string_view name, core::Role role = core::Role::user) {
@@ -76,13 +79,20 @@ struct CachedWorld {
   }
   core::Post publish(const core::Principal& author, std::string_view text, bool published = true) {
     clock.advance(std::chrono::milliseconds(10));
-    return must(post_service.create(
-        author, core::NewPost{title(text), body("Body of " + std::string(text)), published}));
+    return must(post_service.create(author, core::NewPost{.title = title(text),
+                                                          .body = body("Body of " + std::string(text)),
+                                                          .is_published = published}))
+        .post;
   }
+  // The public feed as an anonymous reader sees it, without the views around its posts.
   core::Page<core::Post> feed(std::int64_t page = 1, std::int64_t size = 20) {
-    return must(post_service.list(
+    auto listed = must(post_service.list(
         nullptr,
         core::PostListing{.author = std::nullopt, .page = must(core::PageRequest::make(page, size))}));
+    core::Page<core::Post> posts_only{.items = {}, .total = listed.total};
+    for (auto& view : listed.items)
+      posts_only.items.push_back(std::move(view.post));
+    return posts_only;
   }
 };
 
@@ -127,7 +137,7 @@ TEST_CASE("a cached post is served from the cache after the first miss", "[cachi
   const auto alice = principal_for(world.add_user("alice"));
   const auto post = world.publish(alice, "first");
 
-  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post == post);
   CHECK(misses(world.stats.post()) == 1);
   CHECK(hits(world.stats.post()) == 0);
   // Changed behind the decorator's back: a second read that still shows the old title can only
@@ -135,7 +145,7 @@ TEST_CASE("a cached post is served from the cache after the first miss", "[cachi
   auto behind = post;
   behind.title = title("changed behind");
   must(world.stored_posts.update(behind));
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "first");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "first");
   CHECK(hits(world.stats.post()) == 1);
   CHECK(misses(world.stats.post()) == 1);
 }
@@ -162,7 +172,7 @@ TEST_CASE("only the first pages of the public feed are cached", "[caching][lists
   const auto own =
       must(world.post_service.list(&alice, core::PostListing{.author = std::nullopt, .page = {}}));
   CHECK(own.total == 6);
-  CHECK(own.items.front().id == draft.id);
+  CHECK(own.items.front().post.id == draft.id);
   must(world.post_service.list(nullptr, core::PostListing{.author = alice_user.id, .page = {}}));
   const auto searched = must(world.post_service.list(
       nullptr, core::PostListing{
@@ -180,7 +190,7 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   const auto first = world.publish(alice, "first");
   // Warm both caches.
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
-  CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "first");
+  CHECK(must(world.post_service.get(nullptr, first.id)).post.title.str() == "first");
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   REQUIRE(hits(world.stats.post_list()) == 1);
 
@@ -202,7 +212,7 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   }
   SECTION("edit") {
     must(world.post_service.update(alice, first.id, title_patch("edited")));
-    CHECK(must(world.post_service.get(nullptr, first.id)).title.str() == "edited");
+    CHECK(must(world.post_service.get(nullptr, first.id)).post.title.str() == "edited");
     CHECK(titles(world.feed()) == std::vector<std::string>{"edited"});
   }
   SECTION("unpublish") {
@@ -223,9 +233,147 @@ TEST_CASE("no stale post or feed is served after any post write", "[caching][pos
   }
   SECTION("a comment leaves the post and the feed as they were (no counts are shown)") {
     must(world.comment_service.create(alice, first.id, comment_body("hello")));
-    CHECK(must(world.post_service.get(nullptr, first.id)) == first);
+    CHECK(must(world.post_service.get(nullptr, first.id)).post == first);
     CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   }
+}
+
+TEST_CASE("a like or unlike never leaves a stale like_count in a cached post or feed", "[caching][likes]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto bob = principal_for(world.add_user("bob"));
+  const auto post = world.publish(alice, "liked");
+  // Warm the post, its slug entry and the feed.
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.like_count == 0);
+  CHECK(world.feed().items.front().like_count == 0);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  REQUIRE(hits(world.stats.post()) == 1);
+
+  must(world.post_service.like(bob, post.id));
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 1);
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.like_count == 1);
+  CHECK(world.feed().items.front().like_count == 1);
+  CHECK(must(world.post_service.get(&bob, post.id)).liked);
+
+  must(world.post_service.unlike(bob, post.id));
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.like_count == 0);
+  CHECK(world.feed().items.front().like_count == 0);
+  CHECK_FALSE(must(world.post_service.get(&bob, post.id)).liked);
+
+  SECTION("a like that fails still invalidates") {
+    // A like that fails (unknown post) still invalidates: it may have been applied.
+    const auto before = world.cache.written.size();
+    CHECK_FALSE(world.likes.like(bob.user_id, core::PostId{testing::SequentialIds::make(99'999)}).ok());
+    CHECK(world.cache.written.size() == before + 1);
+    CHECK(world.cache.written.back() == "post:gen");
+  }
+}
+
+TEST_CASE("posts by slug are cached, and invalidated by edits", "[caching][slugs]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto post = world.publish(alice, "by slug");
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post == post);
+  auto behind = post;
+  behind.body = body("changed behind");
+  must(world.stored_posts.update(behind));
+  CHECK(must(world.post_service.get_by_slug(nullptr, post.slug)).post.body.str() == "Body of by slug");
+  CHECK(hits(world.stats.post()) == 1);
+
+  core::PostPatch retitle;
+  retitle.title = title("new title");
+  const auto renamed = must(world.post_service.update(alice, post.id, retitle)).post;
+  CHECK(fails(world.post_service.get_by_slug(nullptr, post.slug)).code == core::ErrorCode::not_found);
+  CHECK(must(world.post_service.get_by_slug(nullptr, renamed.slug)).post.title.str() == "new title");
+  must(world.post_service.remove(alice, post.id));
+  CHECK(fails(world.post_service.get_by_slug(nullptr, renamed.slug)).code == core::ErrorCode::not_found);
+}
+
+TEST_CASE("popular tags are cached and invalidated by post writes", "[caching][tags]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto post =
+      must(world.post_service.create(
+               alice, core::NewPost{.title = title("t"), .body = body("b"), .tags = tags({"one"})}))
+          .post;
+  CHECK(must(world.post_service.popular_tags()) == tags({"one"}));
+  CHECK(must(world.post_service.popular_tags()) == tags({"one"}));
+  CHECK(hits(world.stats.post_list()) == 1);
+  core::PostPatch retag;
+  retag.tags = tags({"two"});
+  must(world.post_service.update(alice, post.id, retag));
+  CHECK(must(world.post_service.popular_tags()) == tags({"two"}));
+  must(world.post_service.update(alice, post.id, unpublish_patch()));
+  CHECK(must(world.post_service.popular_tags()).empty());
+}
+
+TEST_CASE("offset paging and page paging share no wrong entry", "[caching][lists][offset]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  for (int i = 0; i < 5; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  const auto at = [&](std::int64_t offset, std::int64_t limit) {
+    core::PostListing listing;
+    listing.page = must(core::PageRequest::at_offset(offset, limit));
+    core::Page<core::Post> out;
+    for (auto& view : must(world.post_service.list(nullptr, listing)).items)
+      out.items.push_back(view.post);
+    return titles(out);
+  };
+  CHECK(titles(world.feed(1, 2)) == std::vector<std::string>{"post-4", "post-3"});
+  // Offset 1 holds page 1's second post first: never the cached page 1.
+  CHECK(at(1, 2) == std::vector<std::string>{"post-3", "post-2"});
+  CHECK(at(1, 2) == std::vector<std::string>{"post-3", "post-2"});
+  // Offset 2 with limit 2 is page 2 exactly: sharing its entry is right.
+  CHECK(titles(world.feed(2, 2)) == std::vector<std::string>{"post-2", "post-1"});
+  const auto before = hits(world.stats.post_list());
+  CHECK(at(2, 2) == std::vector<std::string>{"post-2", "post-1"});
+  CHECK(hits(world.stats.post_list()) == before + 1);
+  // Beyond the first kCachedPages pages' worth of offset: read through.
+  const auto counted = hits(world.stats.post_list()) + misses(world.stats.post_list());
+  CHECK(at(4, 1) == std::vector<std::string>{"post-0"});
+  CHECK(hits(world.stats.post_list()) + misses(world.stats.post_list()) == counted);
+}
+
+TEST_CASE("filtered lists, feeds and cursors are read through", "[caching][lists]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  const auto bob_user = world.add_user("bob");
+  const auto bob = principal_for(bob_user);
+  const auto post =
+      must(world.post_service.create(
+               alice, core::NewPost{.title = title("t"), .body = body("b"), .tags = tags({"x"})}))
+          .post;
+  must(world.post_service.like(bob, post.id));
+  must(world.follows.follow(bob.user_id, alice.user_id));
+  const auto counted = [&] { return hits(world.stats.post_list()) + misses(world.stats.post_list()); };
+  const auto before = counted();
+  core::PostListing by_tag;
+  by_tag.tag = tag("x");
+  CHECK(must(world.post_service.list(nullptr, by_tag)).total == 1);
+  core::PostListing liked;
+  liked.liked_by = bob_user.id;
+  CHECK(must(world.post_service.list(nullptr, liked)).total == 1);
+  core::PostListing after;
+  after.after = core::PostCursor{.created_at = post.created_at + seconds(1), .id = post.id};
+  CHECK(must(world.post_service.list(nullptr, after)).items.size() == 1);
+  CHECK(must(world.post_service.feed(bob, {}, std::nullopt)).total == 1);
+  CHECK(counted() == before);
+}
+
+TEST_CASE("find_many reads through, so authors in views are never stale", "[caching][users]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto post = world.publish(principal_for(alice_user), "p");
+  CHECK(must(world.post_service.get(nullptr, post.id)).author.bio.str().empty());
+  auto changed = alice_user;
+  changed.bio = bio("changed behind");
+  must(world.stored_users.update(changed));
+  const std::vector<core::UserId> ids{alice_user.id};
+  CHECK(must(world.users.find_many(ids)).front().bio.str() == "changed behind");
+  CHECK(must(world.post_service.get(nullptr, post.id)).author.bio.str() == "changed behind");
 }
 
 TEST_CASE("no stale user is served after any user write", "[caching][users]") {
@@ -274,7 +422,7 @@ TEST_CASE("with the cache down, every read and write still gives the right answe
   world.publish(alice, "second");
   must(world.admin_service.block(admin, alice_user.id, core::RequestContext{"req-2"}));
   CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "edited while down");
   CHECK(must(world.user_service.get(alice_user.id)).blocked);
   CHECK(errors(world.stats.post()) > 0);
   CHECK(errors(world.stats.post_list()) > 0);
@@ -284,7 +432,7 @@ TEST_CASE("with the cache down, every read and write still gives the right answe
   // anything cached earlier is trusted again.
   world.cache.down = false;
   CHECK(titles(world.feed()) == std::vector<std::string>{"second", "edited while down"});
-  CHECK(must(world.post_service.get(nullptr, post.id)).title.str() == "edited while down");
+  CHECK(must(world.post_service.get(nullptr, post.id)).post.title.str() == "edited while down");
   CHECK(must(world.user_service.get(alice_user.id)).blocked);
   // And caching resumes.
   const auto before = hits(world.stats.post());
@@ -307,7 +455,7 @@ TEST_CASE("an entry that does not decode is a miss, and is replaced", "[caching]
   const auto garbage = variants.at(static_cast<std::size_t>(variant));
   world.cache.corrupt_entries(garbage);
   const auto post_misses = misses(world.stats.post());
-  CHECK(must(world.post_service.get(nullptr, post.id)) == post);
+  CHECK(must(world.post_service.get(nullptr, post.id)).post == post);
   CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
   CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
   CHECK(misses(world.stats.post()) == post_misses + 1);
@@ -323,13 +471,18 @@ TEST_CASE("the cache codec round-trips entities and refuses anything else", "[ca
       make_user("alice", clock.now(), core::UserId{testing::SequentialIds::make(1)}, core::Role::admin);
   user.bio = bio("line one\nline two: 12:x");
   user.blocked = true;
+  user.image = image("https://img.example/a:1.png");
   const core::Post post{.id = core::PostId{testing::SequentialIds::make(2)},
                         .author_id = user.id,
+                        .slug = must(core::Slug::parse("a-title-3-abc-00000002")),
                         .title = title("A: title 3:abc"),
+                        .description = description("about: 4:this"),
                         .body = body("Body\twith \"quotes\" and 99:colons"),
+                        .tags = tags({"c++", "two words"}),
                         .is_published = false,
                         .created_at = clock.now(),
-                        .updated_at = clock.now() + seconds(5)};
+                        .updated_at = clock.now() + seconds(5),
+                        .like_count = 42};
   const core::Page<core::Post> page{.items = {post, post}, .total = 7};
 
   CHECK(core::decode_user(core::encode_user(user)) == user);
@@ -342,13 +495,23 @@ TEST_CASE("the cache codec round-trips entities and refuses anything else", "[ca
   const auto encoded = core::encode_post(post);
   CHECK_FALSE(core::decode_post(encoded.substr(0, encoded.size() - 1)).has_value());
   CHECK_FALSE(core::decode_post(encoded + "0:").has_value());
-  CHECK_FALSE(core::decode_post("6:post/2" + encoded.substr(8)).has_value());
-  CHECK_FALSE(core::decode_user(encoded).has_value());  // another kind
+  CHECK_FALSE(core::decode_post("6:post/1" + encoded.substr(8)).has_value());  // an older version
+  CHECK_FALSE(core::decode_user(encoded).has_value());                         // another kind
   CHECK_FALSE(core::decode_post("").has_value());
   std::string bad_flag = encoded;
   bad_flag.replace(bad_flag.find("1:0"), 3, "1:2");
   CHECK_FALSE(core::decode_post(bad_flag).has_value());
-  CHECK_FALSE(core::decode_post_page("7:posts/11:12:1" + std::string("0:")).has_value());
+  CHECK_FALSE(core::decode_post_page("7:posts/21:12:1" + std::string("0:")).has_value());
+  // Tags: the count must match the fields that follow, and stay within a post's limit.
+  std::string bad_count = encoded;
+  bad_count.replace(bad_count.find("1:2"), 3, "1:3");
+  CHECK_FALSE(core::decode_post(bad_count).has_value());
+  const std::vector<core::Tag> popular = tags({"a", "b:c"});
+  CHECK(core::decode_tags(core::encode_tags(popular)) == popular);
+  CHECK(core::decode_tags(core::encode_tags({})) == std::vector<core::Tag>{});
+  CHECK_FALSE(core::decode_tags("6:tags/12:99").has_value());
+  CHECK_FALSE(core::decode_tags("6:tags/11:1").has_value());
+  CHECK_FALSE(core::decode_tags(encoded).has_value());
 }
 
 TEST_CASE("cache stats name each cache", "[caching][stats]") {

@@ -42,7 +42,9 @@ struct Thread : People {
 
   core::Post make_post(std::string_view t, bool is_published) {
     return must(world.post_service.create(
-        alice, core::NewPost{.title = title(t), .body = body("text"), .is_published = is_published}));
+                    alice,
+                    core::NewPost{.title = title(t), .body = body("text"), .is_published = is_published}))
+        .post;
   }
 };
 
@@ -51,7 +53,8 @@ struct Thread : People {
 TEST_CASE("a comment on a published post is stamped and stored", "[comments][create]") {
   Thread t;
   t.world.clock.advance(seconds(7));
-  const auto comment = must(t.world.comment_service.create(t.bob, t.published.id, comment_body("Nice")));
+  const auto comment =
+      must(t.world.comment_service.create(t.bob, t.published.id, comment_body("Nice"))).comment;
   CHECK(comment.post_id == t.published.id);
   CHECK(comment.author_id == t.bob.user_id);
   CHECK(comment.body.str() == "Nice");
@@ -83,7 +86,8 @@ TEST_CASE("the operator cannot author comments", "[comments][create]") {
 TEST_CASE("a repository failure on comment create is reported", "[comments][create][mock]") {
   Thread t;
   MockCommentRepository comments;
-  core::CommentService service(t.world.posts, comments, t.world.clock, t.world.ids);
+  core::CommentService service(t.world.posts, comments, t.world.users, t.world.follows, t.world.clock,
+                               t.world.ids);
   REQUIRE_CALL(comments, create(_)).RETURN(core::Error::not_found("post deleted meanwhile"));
   CHECK(fails(service.create(t.bob, t.published.id, comment_body("x"))).code == ErrorCode::not_found);
 }
@@ -96,8 +100,8 @@ TEST_CASE("comments list oldest first for those who can see the post", "[comment
   const auto page = must(t.world.comment_service.list(nullptr, t.published.id, core::PageRequest{}));
   REQUIRE(page.items.size() == 2);
   CHECK(page.total == 2);
-  CHECK(page.items[0].body.str() == "first");
-  CHECK(page.items[1].body.str() == "second");
+  CHECK(page.items[0].comment.body.str() == "first");
+  CHECK(page.items[1].comment.body.str() == "second");
 }
 
 TEST_CASE("comments of a hidden or missing post are not_found", "[comments][list]") {
@@ -117,7 +121,7 @@ TEST_CASE("the comment's author, the post's author, moderators and admins may de
   Thread t;
   auto& service = t.world.comment_service;
   for (const auto* actor : {&t.bob, &t.alice, &t.mod, &t.admin}) {
-    const auto comment = must(service.create(t.bob, t.published.id, comment_body("bye")));
+    const auto comment = must(service.create(t.bob, t.published.id, comment_body("bye"))).comment;
     must(service.remove(*actor, t.published.id, comment.id));
     CHECK(fails(t.world.comments.find_by_id(comment.id)).code == ErrorCode::not_found);
   }
@@ -125,7 +129,8 @@ TEST_CASE("the comment's author, the post's author, moderators and admins may de
 
 TEST_CASE("a bystander may not delete a comment", "[comments][remove]") {
   Thread t;
-  const auto comment = must(t.world.comment_service.create(t.bob, t.published.id, comment_body("stay")));
+  const auto comment =
+      must(t.world.comment_service.create(t.bob, t.published.id, comment_body("stay"))).comment;
   CHECK(fails(t.world.comment_service.remove(t.carol, t.published.id, comment.id)).code ==
         ErrorCode::forbidden);
   CHECK(t.world.comments.find_by_id(comment.id).ok());
@@ -133,9 +138,12 @@ TEST_CASE("a bystander may not delete a comment", "[comments][remove]") {
 
 TEST_CASE("a comment addressed through the wrong post or a missing one is not_found", "[comments][remove]") {
   Thread t;
-  const auto other = must(t.world.post_service.create(
-      t.alice, core::NewPost{.title = title("Other"), .body = body("b"), .is_published = true}));
-  const auto comment = must(t.world.comment_service.create(t.bob, t.published.id, comment_body("here")));
+  const auto other =
+      must(t.world.post_service.create(
+               t.alice, core::NewPost{.title = title("Other"), .body = body("b"), .is_published = true}))
+          .post;
+  const auto comment =
+      must(t.world.comment_service.create(t.bob, t.published.id, comment_body("here"))).comment;
   CHECK(fails(t.world.comment_service.remove(t.admin, other.id, comment.id)).code == ErrorCode::not_found);
   CHECK(fails(t.world.comment_service.remove(t.admin, t.published.id,
                                              core::CommentId{testing::SequentialIds::make(9999)}))
@@ -149,7 +157,7 @@ TEST_CASE("a comment addressed through the wrong post or a missing one is not_fo
 TEST_CASE("comments under a draft hidden from the actor are not_found", "[comments][remove]") {
   Thread t;
   auto post = t.published;
-  const auto comment = must(t.world.comment_service.create(t.bob, post.id, comment_body("early")));
+  const auto comment = must(t.world.comment_service.create(t.bob, post.id, comment_body("early"))).comment;
   core::PostPatch unpublish;
   unpublish.is_published = false;
   must(t.world.post_service.update(t.alice, post.id, unpublish));

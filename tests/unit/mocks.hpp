@@ -6,6 +6,8 @@
 
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/comment_repository.hpp"
+#include "parley/core/ports/follow_repository.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/password_hasher.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/token_signer.hpp"
@@ -19,6 +21,7 @@ class MockUserRepository final : public trompeloeil::mock_interface<core::UserRe
   IMPLEMENT_MOCK1(create);
   IMPLEMENT_MOCK1(create_many);
   IMPLEMENT_MOCK1(find_by_id);
+  IMPLEMENT_MOCK1(find_many);
   IMPLEMENT_MOCK1(find_by_email);
   IMPLEMENT_MOCK1(find_by_username);
   IMPLEMENT_MOCK1(update);
@@ -30,9 +33,25 @@ class MockPostRepository final : public trompeloeil::mock_interface<core::PostRe
   IMPLEMENT_MOCK1(create);
   IMPLEMENT_MOCK1(create_many);
   IMPLEMENT_MOCK1(find_by_id);
+  IMPLEMENT_MOCK1(find_by_slug);
   IMPLEMENT_MOCK1(update);
   IMPLEMENT_MOCK1(remove);
   IMPLEMENT_MOCK1(list);
+  IMPLEMENT_MOCK1(popular_tags);
+};
+
+class MockLikeRepository final : public trompeloeil::mock_interface<core::LikeRepository> {
+ public:
+  IMPLEMENT_MOCK2(like);
+  IMPLEMENT_MOCK2(unlike);
+  IMPLEMENT_MOCK2(liked_among);
+};
+
+class MockFollowRepository final : public trompeloeil::mock_interface<core::FollowRepository> {
+ public:
+  IMPLEMENT_MOCK2(follow);
+  IMPLEMENT_MOCK2(unfollow);
+  IMPLEMENT_MOCK2(following_among);
 };
 
 class MockCommentRepository final : public trompeloeil::mock_interface<core::CommentRepository> {

@@ -44,10 +44,10 @@ struct Cast {
   }
 };
 
-std::vector<std::string> titles(const core::Page<core::Post>& page) {
+std::vector<std::string> titles(const core::PostPage& page) {
   std::vector<std::string> out;
-  for (const auto& post : page.items)
-    out.push_back(post.title.str());
+  for (const auto& view : page.items)
+    out.push_back(view.post.title.str());
   return out;
 }
 
@@ -55,7 +55,7 @@ std::vector<std::string> titles(const core::Page<core::Post>& page) {
 
 TEST_CASE("drafts are visible to their author and moderators only", "[posts][can_view]") {
   Cast cast;
-  auto post = must(cast.world.post_service.create(cast.alice, new_post("Draft", false)));
+  auto post = must(cast.world.post_service.create(cast.alice, new_post("Draft", false))).post;
   CHECK_FALSE(core::can_view(post, nullptr));
   CHECK_FALSE(core::can_view(post, &cast.bob));
   CHECK(core::can_view(post, &cast.alice));
@@ -71,7 +71,7 @@ TEST_CASE("drafts are visible to their author and moderators only", "[posts][can
 TEST_CASE("a new post belongs to its author and is stamped with now", "[posts][create]") {
   Cast cast;
   cast.world.clock.advance(seconds(30));
-  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Hello", false)));
+  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Hello", false))).post;
   CHECK(post.author_id == cast.alice.user_id);
   CHECK(post.title.str() == "Hello");
   CHECK(post.body.str() == "Body of Hello");
@@ -91,7 +91,7 @@ TEST_CASE("the operator cannot author posts", "[posts][create]") {
 TEST_CASE("a repository failure on create is reported", "[posts][create][mock]") {
   World world;
   MockPostRepository posts;
-  core::PostService service(posts, world.clock, world.ids);
+  core::PostService service(posts, world.users, world.likes, world.follows, world.clock, world.ids);
   REQUIRE_CALL(posts, create(_)).RETURN(core::Error::unavailable("db down"));
   const auto author = principal_for(make_user("alice", world.clock.now(), core::UserId{world.ids.next()}));
   CHECK(fails(service.create(author, new_post("x"))).code == ErrorCode::unavailable);
@@ -99,27 +99,27 @@ TEST_CASE("a repository failure on create is reported", "[posts][create][mock]")
 
 TEST_CASE("get hides drafts as not_found, never forbidden", "[posts][get]") {
   Cast cast;
-  const auto draft = must(cast.world.post_service.create(cast.alice, new_post("Draft", false)));
-  const auto published = must(cast.world.post_service.create(cast.alice, new_post("Out")));
+  const auto draft = must(cast.world.post_service.create(cast.alice, new_post("Draft", false))).post;
+  const auto published = must(cast.world.post_service.create(cast.alice, new_post("Out"))).post;
   CHECK(fails(cast.world.post_service.get(nullptr, draft.id)).code == ErrorCode::not_found);
   CHECK(fails(cast.world.post_service.get(&cast.bob, draft.id)).code == ErrorCode::not_found);
-  CHECK(must(cast.world.post_service.get(&cast.alice, draft.id)) == draft);
-  CHECK(must(cast.world.post_service.get(&cast.mod, draft.id)) == draft);
-  CHECK(must(cast.world.post_service.get(&cast.admin, draft.id)) == draft);
-  CHECK(must(cast.world.post_service.get(nullptr, published.id)) == published);
+  CHECK(must(cast.world.post_service.get(&cast.alice, draft.id)).post == draft);
+  CHECK(must(cast.world.post_service.get(&cast.mod, draft.id)).post == draft);
+  CHECK(must(cast.world.post_service.get(&cast.admin, draft.id)).post == draft);
+  CHECK(must(cast.world.post_service.get(nullptr, published.id)).post == published);
   CHECK(fails(cast.world.post_service.get(nullptr, core::PostId{testing::SequentialIds::make(9999)})).code ==
         ErrorCode::not_found);
 }
 
 TEST_CASE("the author edits a post; updated_at moves", "[posts][update]") {
   Cast cast;
-  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Old", false)));
+  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Old", false))).post;
   cast.world.clock.advance(seconds(60));
   core::PostPatch patch;
   patch.title = title("New");
   patch.body = body("New body");
   patch.is_published = true;
-  const auto updated = must(cast.world.post_service.update(cast.alice, post.id, patch));
+  const auto updated = must(cast.world.post_service.update(cast.alice, post.id, patch)).post;
   CHECK(updated.title.str() == "New");
   CHECK(updated.body.str() == "New body");
   CHECK(updated.is_published);
@@ -130,19 +130,19 @@ TEST_CASE("the author edits a post; updated_at moves", "[posts][update]") {
 
 TEST_CASE("a patch changes only the fields it names", "[posts][update]") {
   Cast cast;
-  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Keep", true)));
-  const auto updated = must(cast.world.post_service.update(cast.alice, post.id, title_patch("Renamed")));
+  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Keep", true))).post;
+  const auto updated = must(cast.world.post_service.update(cast.alice, post.id, title_patch("Renamed"))).post;
   CHECK(updated.title.str() == "Renamed");
   CHECK(updated.body == post.body);
   CHECK(updated.is_published);
   core::PostPatch unpublish;
   unpublish.is_published = false;
-  CHECK_FALSE(must(cast.world.post_service.update(cast.alice, post.id, unpublish)).is_published);
+  CHECK_FALSE(must(cast.world.post_service.update(cast.alice, post.id, unpublish)).post.is_published);
 }
 
 TEST_CASE("an empty patch is invalid input", "[posts][update]") {
   Cast cast;
-  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Post")));
+  const auto post = must(cast.world.post_service.create(cast.alice, new_post("Post"))).post;
   const auto error = fails(cast.world.post_service.update(cast.alice, post.id, core::PostPatch{}));
   CHECK(error.code == ErrorCode::invalid_input);
   CHECK(error.details.at("body") == "must contain at least one field");
@@ -150,8 +150,8 @@ TEST_CASE("an empty patch is invalid input", "[posts][update]") {
 
 TEST_CASE("only the author edits: forbidden if visible, not_found if hidden", "[posts][update]") {
   Cast cast;
-  const auto published = must(cast.world.post_service.create(cast.alice, new_post("Public")));
-  const auto draft = must(cast.world.post_service.create(cast.alice, new_post("Secret", false)));
+  const auto published = must(cast.world.post_service.create(cast.alice, new_post("Public"))).post;
+  const auto draft = must(cast.world.post_service.create(cast.alice, new_post("Secret", false))).post;
   CHECK(fails(cast.world.post_service.update(cast.bob, published.id, title_patch("x"))).code ==
         ErrorCode::forbidden);
   CHECK(fails(cast.world.post_service.update(cast.mod, published.id, title_patch("x"))).code ==
@@ -169,7 +169,7 @@ TEST_CASE("only the author edits: forbidden if visible, not_found if hidden", "[
 TEST_CASE("a repository failure on update is reported", "[posts][update][mock]") {
   World world;
   MockPostRepository posts;
-  core::PostService service(posts, world.clock, world.ids);
+  core::PostService service(posts, world.users, world.likes, world.follows, world.clock, world.ids);
   const auto alice = make_user("alice", world.clock.now(), core::UserId{world.ids.next()});
   const core::Post post{.id = core::PostId{world.ids.next()},
                         .author_id = alice.id,
@@ -186,11 +186,11 @@ TEST_CASE("a repository failure on update is reported", "[posts][update][mock]")
 TEST_CASE("author, moderator and admin may delete; others are refused", "[posts][remove]") {
   Cast cast;
   auto& service = cast.world.post_service;
-  const auto by_author = must(service.create(cast.alice, new_post("A")));
-  const auto by_mod = must(service.create(cast.alice, new_post("B")));
-  const auto by_admin = must(service.create(cast.alice, new_post("C", false)));
-  const auto refused = must(service.create(cast.alice, new_post("D")));
-  const auto hidden = must(service.create(cast.alice, new_post("E", false)));
+  const auto by_author = must(service.create(cast.alice, new_post("A"))).post;
+  const auto by_mod = must(service.create(cast.alice, new_post("B"))).post;
+  const auto by_admin = must(service.create(cast.alice, new_post("C", false))).post;
+  const auto refused = must(service.create(cast.alice, new_post("D"))).post;
+  const auto hidden = must(service.create(cast.alice, new_post("E", false))).post;
 
   must(service.remove(cast.alice, by_author.id));
   must(service.remove(cast.mod, by_mod.id));
@@ -208,8 +208,9 @@ TEST_CASE("author, moderator and admin may delete; others are refused", "[posts]
 
 TEST_CASE("deleting a post deletes its comments", "[posts][remove]") {
   Cast cast;
-  const auto post = must(cast.world.post_service.create(cast.alice, new_post("With comments")));
-  const auto comment = must(cast.world.comment_service.create(cast.bob, post.id, comment_body("First!")));
+  const auto post = must(cast.world.post_service.create(cast.alice, new_post("With comments"))).post;
+  const auto comment =
+      must(cast.world.comment_service.create(cast.bob, post.id, comment_body("First!"))).comment;
   must(cast.world.post_service.remove(cast.alice, post.id));
   CHECK(fails(cast.world.comments.find_by_id(comment.id)).code == ErrorCode::not_found);
 }
@@ -253,7 +254,7 @@ TEST_CASE("listings are paged with a total across pages", "[posts][list]") {
 TEST_CASE("listings ask the repository for the viewer's draft visibility", "[posts][list][mock]") {
   World world;
   MockPostRepository posts;
-  core::PostService service(posts, world.clock, world.ids);
+  core::PostService service(posts, world.users, world.likes, world.follows, world.clock, world.ids);
   const auto user = make_user("alice", world.clock.now(), core::UserId{world.ids.next()});
   const auto alice = principal_for(user);
   auto mod = alice;

@@ -2,8 +2,10 @@
 // wires every service to the memory adapter and the fakes.
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -11,9 +13,12 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/comment_service.hpp"
 #include "parley/core/services/post_service.hpp"
+#include "parley/core/services/profile_service.hpp"
 #include "parley/core/services/user_service.hpp"
 #include "parley/memory/memory_audit_log.hpp"
 #include "parley/memory/memory_comment_repository.hpp"
+#include "parley/memory/memory_follow_repository.hpp"
+#include "parley/memory/memory_like_repository.hpp"
 #include "parley/memory/memory_post_repository.hpp"
 #include "parley/memory/memory_store.hpp"
 #include "parley/memory/memory_token_store.hpp"
@@ -73,6 +78,21 @@ inline core::CommentBody comment_body(std::string_view text) {
 inline core::Bio bio(std::string_view text) {
   return must(core::Bio::parse(text));
 }
+inline core::PostDescription description(std::string_view text) {
+  return must(core::PostDescription::parse(text));
+}
+inline core::Tag tag(std::string_view text) {
+  return must(core::Tag::parse(text));
+}
+inline std::vector<core::Tag> tags(std::initializer_list<std::string_view> texts) {
+  std::vector<core::Tag> out;
+  for (const auto text : texts)
+    out.push_back(tag(text));
+  return out;
+}
+inline core::ImageUrl image(std::string_view text) {
+  return must(core::ImageUrl::parse(text));
+}
 inline core::Timestamp at(std::string_view rfc3339) {
   auto parsed = core::parse_rfc3339(rfc3339);
   REQUIRE(parsed.has_value());
@@ -114,6 +134,8 @@ struct World {
   memory::MemoryUserRepository users{store};
   memory::MemoryPostRepository posts{store};
   memory::MemoryCommentRepository comments{store};
+  memory::MemoryLikeRepository likes{store};
+  memory::MemoryFollowRepository follows{store};
   memory::MemoryAuditLog audit{store};
   memory::MemoryTokenStore tokens{clock};
   testing::FakePasswordHasher hasher;
@@ -122,8 +144,9 @@ struct World {
   core::AuthConfig config;
   core::AuthService auth{config, users, tokens, hasher, signer, opaque, clock, ids};
   core::UserService user_service{users, tokens, hasher, clock};
-  core::PostService post_service{posts, clock, ids};
-  core::CommentService comment_service{posts, comments, clock, ids};
+  core::PostService post_service{posts, users, likes, follows, clock, ids};
+  core::CommentService comment_service{posts, comments, users, follows, clock, ids};
+  core::ProfileService profile_service{users, follows};
   core::AdminService admin_service{users, tokens, audit, clock, ids};
 
   static std::string password_of(std::string_view name) { return "password-" + std::string(name); }

@@ -114,6 +114,76 @@ TEST_CASE("a user may rename themself, including a change of case", "[users][upd
   CHECK(must(world.users.find_by_username(username("ALICIA"))).id == alice.id);
 }
 
+TEST_CASE("the owner changes their email; one taken by someone else is a conflict",
+          "[users][update][email]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  world.sign_up("bob");
+  const auto session = world.log_in("alice");
+  core::ProfilePatch patch;
+  patch.email = email("BOB@example.com");
+  const auto error = fails(world.user_service.update(session.principal, alice.id, patch));
+  CHECK(error.code == ErrorCode::conflict);
+  CHECK(error.details.at("email") == "is already taken");
+  CHECK(must(world.users.find_by_id(alice.id)).email.str() == "alice@example.com");
+
+  patch.email = email("alice@example.com");  // unchanged: no conflict with oneself
+  CHECK(must(world.user_service.update(session.principal, alice.id, patch)).email.str() ==
+        "alice@example.com");
+  patch.email = email("Alice.New@Example.com");
+  CHECK(must(world.user_service.update(session.principal, alice.id, patch)).email.str() ==
+        "alice.new@example.com");
+  CHECK(must(world.users.find_by_email(email("alice.new@example.com"))).id == alice.id);
+  // The new email signs in; the old one no longer does.
+  CHECK(world.auth.log_in(email("alice.new@example.com"), password(World::password_of("alice"))).ok());
+  CHECK(fails(world.auth.log_in(email("alice@example.com"), password(World::password_of("alice")))).code ==
+        ErrorCode::unauthorized);
+}
+
+TEST_CASE("the owner sets and removes their image", "[users][update][image]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  CHECK(alice.image.str().empty());
+  const auto session = world.log_in("alice");
+  world.clock.advance(seconds(3));
+  core::ProfilePatch patch;
+  patch.image = image("https://img.example/me.png");
+  const auto with_image = must(world.user_service.update(session.principal, alice.id, patch));
+  CHECK(with_image.image.str() == "https://img.example/me.png");
+  CHECK(with_image.updated_at == world.clock.now());
+  CHECK(with_image.bio == alice.bio);
+  CHECK(must(world.users.find_by_id(alice.id)).image.str() == "https://img.example/me.png");
+  patch.image = image("");
+  CHECK(must(world.user_service.update(session.principal, alice.id, patch)).image.str().empty());
+}
+
+TEST_CASE("an email check that cannot run is reported", "[users][update][email][mock]") {
+  World world;
+  auto alice = world.sign_up("alice");
+  MockUserRepository users;
+  core::UserService service(users, world.tokens, world.hasher, world.clock);
+  REQUIRE_CALL(users, find_by_id(alice.id)).RETURN(alice);
+  REQUIRE_CALL(users, find_by_email(_)).RETURN(core::Error::unavailable("db down"));
+  FORBID_CALL(users, update(_));
+  core::ProfilePatch patch;
+  patch.email = email("new@example.com");
+  CHECK(fails(service.update(principal_for(alice), alice.id, patch)).code == ErrorCode::unavailable);
+}
+
+TEST_CASE("a concurrent email conflict from the repository is passed through",
+          "[users][update][email][mock]") {
+  World world;
+  auto alice = world.sign_up("alice");
+  MockUserRepository users;
+  core::UserService service(users, world.tokens, world.hasher, world.clock);
+  REQUIRE_CALL(users, find_by_id(alice.id)).RETURN(alice);
+  REQUIRE_CALL(users, find_by_email(_)).RETURN(core::Error::not_found("free"));
+  REQUIRE_CALL(users, update(_)).RETURN(core::Error::conflict("email", "is already taken"));
+  core::ProfilePatch patch;
+  patch.email = email("new@example.com");
+  CHECK(fails(service.update(principal_for(alice), alice.id, patch)).details.contains("email"));
+}
+
 TEST_CASE("a username check that cannot run is reported", "[users][update][mock]") {
   World world;
   auto alice = world.sign_up("alice");

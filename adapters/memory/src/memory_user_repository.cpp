@@ -71,6 +71,17 @@ core::Result<core::User> MemoryUserRepository::find_by_id(const core::UserId& id
   return it->second;
 }
 
+core::Result<std::vector<core::User>> MemoryUserRepository::find_many(std::span<const core::UserId> ids) {
+  const std::lock_guard lock(store_.mutex_);
+  std::vector<core::User> found;
+  std::set<core::UserId> seen;
+  for (const core::UserId& id : ids) {
+    if (!seen.insert(id).second) continue;
+    if (const auto it = store_.users_.find(id); it != store_.users_.end()) found.push_back(it->second);
+  }
+  return found;
+}
+
 core::Result<core::User> MemoryUserRepository::find_by_email(const core::Email& email) {
   const std::lock_guard lock(store_.mutex_);
   const auto wanted = core::ascii_lower(email.str());

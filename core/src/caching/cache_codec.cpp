@@ -1,4 +1,4 @@
-// The v1 cache entry format: length-prefixed fields after a header, decoded strictly.
+// The cache entry format: length-prefixed fields after a versioned header, decoded strictly.
 #include "parley/core/caching/cache_codec.hpp"
 
 #include <charconv>
@@ -11,9 +11,15 @@ namespace parley::core {
 
 namespace {
 
-constexpr std::string_view kPostHeader = "post/1";
-constexpr std::string_view kUserHeader = "user/1";
-constexpr std::string_view kPageHeader = "posts/1";
+// v2 added slugs, descriptions, tags and like counts to posts and images to users: a v1 entry
+// left in a shared cache by an older instance reads as a miss.
+constexpr std::string_view kPostHeader = "post/2";
+constexpr std::string_view kUserHeader = "user/2";
+constexpr std::string_view kPageHeader = "posts/2";
+constexpr std::string_view kTagsHeader = "tags/1";
+// A post holds at most kMaxTags tags and a tag list at most kPopularTags.
+constexpr std::int64_t kMaxListTags =
+    static_cast<std::int64_t>(kMaxTags > kPopularTags ? kMaxTags : kPopularTags);
 // A page holds at most PageRequest::kMaxSize posts; anything claiming more is not ours.
 constexpr std::int64_t kMaxPageItems = PageRequest::kMaxSize;
 
@@ -98,15 +104,39 @@ class Reader {
   bool ok_ = true;
 };
 
+// A count, then that many tags.
+void write_tags(Writer& out, const std::vector<Tag>& tags) {
+  out.number(static_cast<std::int64_t>(tags.size()));
+  for (const Tag& tag : tags)
+    out.field(tag.str());
+}
+
+std::optional<std::vector<Tag>> read_tags(Reader& in) {
+  const auto count = in.number();
+  if (!count || *count < 0 || *count > kMaxListTags) return std::nullopt;
+  std::vector<Tag> tags;
+  tags.reserve(static_cast<std::size_t>(*count));
+  for (std::int64_t i = 0; i < *count; ++i) {
+    const auto tag = in.field();
+    if (!tag) return std::nullopt;
+    tags.push_back(Tag::from_storage(std::string(*tag)));
+  }
+  return tags;
+}
+
 std::string post_fields(const Post& post) {
-  return Writer(kPostHeader)
-      .field(post.id.to_string())
+  Writer out(kPostHeader);
+  out.field(post.id.to_string())
       .field(post.author_id.to_string())
+      .field(post.slug.str())
       .field(post.title.str())
-      .field(post.body.str())
-      .flag(post.is_published)
+      .field(post.description.str())
+      .field(post.body.str());
+  write_tags(out, post.tags);
+  return out.flag(post.is_published)
       .time(post.created_at)
       .time(post.updated_at)
+      .number(post.like_count)
       .take();
 }
 
@@ -121,19 +151,27 @@ std::optional<Post> decode_post(std::string_view entry) {
   if (!in.header(kPostHeader)) return std::nullopt;
   auto id = in.id<PostId>();
   auto author = in.id<UserId>();
+  auto slug = in.field();
   auto title = in.field();
+  auto description = in.field();
   auto body = in.field();
+  auto tags = read_tags(in);
   auto published = in.flag();
   auto created = in.time();
   auto updated = in.time();
-  if (!in.done()) return std::nullopt;
+  auto likes = in.number();
+  if (!in.done() || !tags) return std::nullopt;
   return Post{.id = *id,
               .author_id = *author,
+              .slug = Slug::from_storage(std::string(*slug)),
               .title = PostTitle::from_storage(std::string(*title)),
+              .description = PostDescription::from_storage(std::string(*description)),
               .body = PostBody::from_storage(std::string(*body)),
+              .tags = *std::move(tags),
               .is_published = *published,
               .created_at = *created,
-              .updated_at = *updated};
+              .updated_at = *updated,
+              .like_count = *likes};
 }
 
 std::string encode_user(const User& user) {
@@ -142,6 +180,7 @@ std::string encode_user(const User& user) {
       .field(user.email.str())
       .field(user.username.str())
       .field(user.bio.str())
+      .field(user.image.str())
       .field(to_string(user.role))
       .flag(user.blocked)
       .field(user.password_hash)
@@ -157,6 +196,7 @@ std::optional<User> decode_user(std::string_view entry) {
   auto email = in.field();
   auto username = in.field();
   auto bio = in.field();
+  auto image = in.field();
   auto role_name = in.field();
   auto blocked = in.flag();
   auto hash = in.field();
@@ -169,6 +209,7 @@ std::optional<User> decode_user(std::string_view entry) {
               .email = Email::from_storage(std::string(*email)),
               .username = Username::from_storage(std::string(*username)),
               .bio = Bio::from_storage(std::string(*bio)),
+              .image = ImageUrl::from_storage(std::string(*image)),
               .role = *role,
               .blocked = *blocked,
               .password_hash = std::string(*hash),
@@ -204,6 +245,20 @@ std::optional<Page<Post>> decode_post_page(std::string_view entry) {
   }
   if (!in.done()) return std::nullopt;
   return page;
+}
+
+std::string encode_tags(const std::vector<Tag>& tags) {
+  Writer out(kTagsHeader);
+  write_tags(out, tags);
+  return out.take();
+}
+
+std::optional<std::vector<Tag>> decode_tags(std::string_view entry) {
+  Reader in(entry);
+  if (!in.header(kTagsHeader)) return std::nullopt;
+  auto tags = read_tags(in);
+  if (!in.done() || !tags) return std::nullopt;
+  return tags;
 }
 
 }  // namespace parley::core

@@ -120,9 +120,27 @@ Result<Post> CachingPostRepository::find_by_id(const PostId& id) {
   return found;
 }
 
+Result<Post> CachingPostRepository::find_by_slug(const Slug& slug) {
+  auto& counters = stats_.post();
+  auto generation = generations_.current(std::string(kPostGeneration));
+  if (!generation) {
+    count(counters.errors);
+    return inner_.find_by_slug(slug);
+  }
+  const std::string key = "post_slug:" + *generation + ":" + slug.str();
+  bool reachable = true;
+  auto cached = lookup<Post>(cache_, key, counters, decode_post, reachable);
+  if (cached && cached->slug == slug) return *std::move(cached);
+  auto found = inner_.find_by_slug(slug);
+  if (found && reachable) store(cache_, key, encode_post(*found), ttls_.entity, counters);
+  return found;
+}
+
 Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
-  const bool public_feed = !query.author && !query.search && !query.drafts.all && !query.drafts.authored_by &&
-                           query.page.page <= kCachedPages;
+  const bool plain = !query.author && !query.search && !query.tag && !query.liked_by && !query.followed_by &&
+                     !query.after && !query.drafts.all && !query.drafts.authored_by;
+  const bool public_feed =
+      plain && query.page.offset() >= 0 && query.page.offset() < kCachedPages * query.page.size;
   if (!public_feed) return inner_.list(query);
   auto& counters = stats_.post_list();
   auto generation = generations_.current(std::string(kPostGeneration));
@@ -130,7 +148,7 @@ Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
     count(counters.errors);
     return inner_.list(query);
   }
-  const std::string key = "post_list:" + *generation + ":" + std::to_string(query.page.page) + ":" +
+  const std::string key = "post_list:" + *generation + ":" + std::to_string(query.page.offset()) + ":" +
                           std::to_string(query.page.size);
   bool reachable = true;
   auto cached = lookup<Page<Post>>(cache_, key, counters, decode_post_page, reachable);
@@ -138,6 +156,41 @@ Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
   auto listed = inner_.list(query);
   if (listed && reachable) store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
   return listed;
+}
+
+Result<std::vector<Tag>> CachingPostRepository::popular_tags(std::size_t limit) {
+  auto& counters = stats_.post_list();
+  auto generation = generations_.current(std::string(kPostGeneration));
+  if (!generation) {
+    count(counters.errors);
+    return inner_.popular_tags(limit);
+  }
+  const std::string key = "tags:" + *generation + ":" + std::to_string(limit);
+  bool reachable = true;
+  auto cached = lookup<std::vector<Tag>>(cache_, key, counters, decode_tags, reachable);
+  if (cached && cached->size() <= limit) return *std::move(cached);
+  auto found = inner_.popular_tags(limit);
+  if (found && reachable) store(cache_, key, encode_tags(*found), ttls_.list, counters);
+  return found;
+}
+
+// ---- likes ----------------------------------------------------------------------------------
+
+Result<std::int64_t> CachingLikeRepository::like(const UserId& user, const PostId& post) {
+  auto liked = inner_.like(user, post);
+  generations_.bump(std::string(kPostGeneration));
+  return liked;
+}
+
+Result<std::int64_t> CachingLikeRepository::unlike(const UserId& user, const PostId& post) {
+  auto unliked = inner_.unlike(user, post);
+  generations_.bump(std::string(kPostGeneration));
+  return unliked;
+}
+
+Result<std::vector<PostId>> CachingLikeRepository::liked_among(const UserId& user,
+                                                               std::span<const PostId> posts) {
+  return inner_.liked_among(user, posts);
 }
 
 // ---- users ----------------------------------------------------------------------------------
@@ -165,6 +218,10 @@ Result<User> CachingUserRepository::find_by_id(const UserId& id) {
   auto found = inner_.find_by_id(id);
   if (found && reachable) store(cache_, key, encode_user(*found), ttls_.entity, counters);
   return found;
+}
+
+Result<std::vector<User>> CachingUserRepository::find_many(std::span<const UserId> ids) {
+  return inner_.find_many(ids);
 }
 
 Result<User> CachingUserRepository::find_by_email(const Email& email) {

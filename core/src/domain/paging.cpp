@@ -21,4 +21,19 @@ Result<PageRequest> PageRequest::make(std::optional<std::int64_t> page, std::opt
   return request;
 }
 
+Result<PageRequest> PageRequest::at_offset(std::optional<std::int64_t> offset,
+                                           std::optional<std::int64_t> limit) {
+  PageRequest request;
+  if (limit) {
+    if (*limit < 1) return Error::invalid("limit", "must be at least 1");
+    request.size = std::min(*limit, kMaxSize);
+  }
+  const std::int64_t first = offset.value_or(0);
+  if (first < 0) return Error::invalid("offset", "must be at least 0");
+  if (first > kMaxOffset) return Error::invalid("offset", "must be at most " + std::to_string(kMaxOffset));
+  request.start = first;
+  request.page = first / request.size + 1;
+  return request;
+}
+
 }  // namespace parley::core

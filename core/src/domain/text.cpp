@@ -215,6 +215,59 @@ Result<SearchQuery> SearchQuery::parse(std::string_view raw) {
   return parse_free_text<SearchQuery>(trim(raw), "q", 1, 200, false);
 }
 
+template <>
+Result<PostDescription> PostDescription::parse(std::string_view raw) {
+  return parse_free_text<PostDescription>(trim(raw), "description", 0, 300, false);
+}
+
+template <>
+Result<Tag> Tag::parse(std::string_view raw) {
+  auto parsed = parse_free_text<Tag>(trim(raw), "tags", 1, 32, false);
+  if (!parsed) return parsed;
+  // A ',' would make a tag list ambiguous wherever tags are written one after another.
+  if (parsed->str().find(',') != std::string::npos) return Error::invalid("tags", "must not contain ','");
+  return Tag(ascii_lower(parsed->str()));
+}
+
+template <>
+Result<Slug> Slug::parse(std::string_view raw) {
+  constexpr std::size_t kMax = 120;
+  if (raw.empty()) return Error::invalid("slug", kRequired);
+  if (raw.size() > kMax) return Error::invalid("slug", at_most(kMax));
+  const bool allowed = std::all_of(raw.begin(), raw.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!allowed || raw.front() == '-' || raw.back() == '-') {
+    return Error::invalid("slug", "must be lowercase letters, digits and inner '-'");
+  }
+  return Slug(std::string(raw));
+}
+
+template <>
+Result<ImageUrl> ImageUrl::parse(std::string_view raw) {
+  constexpr std::size_t kMax = 500;
+  const auto trimmed = trim(raw);
+  if (trimmed.empty()) return ImageUrl(std::string());
+  if (!is_valid_utf8(trimmed)) return Error::invalid("image", kBadUtf8);
+  if (trimmed.size() > kMax) return Error::invalid("image", at_most(kMax));
+  if (has_control(trimmed, false) ||
+      std::any_of(trimmed.begin(), trimmed.end(), [](char c) { return is_ascii_space(c); })) {
+    return Error::invalid("image", "must not contain whitespace or control characters");
+  }
+  const auto lowered = ascii_lower(trimmed.substr(0, std::min<std::size_t>(trimmed.size(), 8)));
+  const std::string_view scheme_part = lowered;
+  std::size_t scheme_length = 0;
+  if (scheme_part.starts_with("https://")) {
+    scheme_length = 8;
+  } else if (scheme_part.starts_with("http://")) {
+    scheme_length = 7;
+  }
+  if (scheme_length == 0 || trimmed.size() == scheme_length) {
+    return Error::invalid("image", "must be an http:// or https:// URL");
+  }
+  return ImageUrl(std::string(trimmed));
+}
+
 std::vector<std::string> search_terms(const SearchQuery& query) {
   std::vector<std::string> terms;
   std::string current;

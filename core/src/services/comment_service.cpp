@@ -1,7 +1,11 @@
 // Comment use cases: a comment lives and dies with the visibility of its post.
 #include "parley/core/services/comment_service.hpp"
 
+#include <utility>
+
 #include "parley/core/services/post_service.hpp"
+
+#include "authors.hpp"
 
 namespace parley::core {
 
@@ -18,22 +22,41 @@ Result<Post> visible_post(PostRepository& posts, const PostId& id, const Princip
 
 }  // namespace
 
-CommentService::CommentService(PostRepository& posts, CommentRepository& comments, Clock& clock,
-                               IdGenerator& ids)
-    : posts_(posts), comments_(comments), clock_(clock), ids_(ids) {}
+CommentService::CommentService(PostRepository& posts, CommentRepository& comments, UserRepository& users,
+                               FollowRepository& follows, Clock& clock, IdGenerator& ids)
+    : posts_(posts), comments_(comments), users_(users), follows_(follows), clock_(clock), ids_(ids) {}
 
-Result<Page<Comment>> CommentService::list(const Principal* viewer, const PostId& post_id,
-                                           const PageRequest& page) {
+Result<Page<CommentView>> CommentService::list(const Principal* viewer, const PostId& post_id,
+                                               const PageRequest& page) {
   if (auto post = visible_post(posts_, post_id, viewer); !post) return std::move(post).error();
-  return comments_.list_for_post(post_id, page);
+  auto listed = comments_.list_for_post(post_id, page);
+  if (!listed) return std::move(listed).error();
+  std::vector<UserId> authors;
+  authors.reserve(listed->items.size());
+  for (const Comment& comment : listed->items)
+    authors.push_back(comment.author_id);
+  // One find_many and at most one following_among for the whole page.
+  auto profiles = detail::author_profiles(users_, follows_, viewer, std::move(authors));
+  if (!profiles) return std::move(profiles).error();
+  Page<CommentView> shown;
+  shown.total = listed->total;
+  shown.items.reserve(listed->items.size());
+  for (Comment& comment : listed->items) {
+    const auto author = profiles->find(comment.author_id);
+    if (author == profiles->end()) return detail::missing_author();
+    shown.items.push_back(CommentView{.comment = std::move(comment), .author = author->second});
+  }
+  return shown;
 }
 
-Result<Comment> CommentService::create(const Principal& author, const PostId& post_id,
-                                       const CommentBody& body) {
+Result<CommentView> CommentService::create(const Principal& author, const PostId& post_id,
+                                           const CommentBody& body) {
   if (author.is_operator) return Error::forbidden("the operator cannot author comments");
   auto post = visible_post(posts_, post_id, &author);
   if (!post) return std::move(post).error();
   if (!post->is_published) return Error::forbidden("comments are closed on drafts");
+  auto user = users_.find_by_id(author.user_id);
+  if (!user) return std::move(user).error();
   Comment comment{
       .id = CommentId{ids_.next()},
       .post_id = post_id,
@@ -42,7 +65,8 @@ Result<Comment> CommentService::create(const Principal& author, const PostId& po
       .created_at = clock_.now(),
   };
   if (auto status = comments_.create(comment); !status) return std::move(status).error();
-  return comment;
+  // Nobody follows themself.
+  return CommentView{.comment = std::move(comment), .author = profile_of(*user, false)};
 }
 
 Status CommentService::remove(const Principal& actor, const PostId& post_id, const CommentId& comment_id) {

@@ -19,7 +19,7 @@ Result<User> UserService::update(const Principal& actor, const UserId& id, const
   auto found = users_.find_by_id(id);
   if (!found) return found;
   User user = std::move(found).value();
-  if (!patch.username && !patch.bio && !patch.password) return user;
+  if (!patch.username && !patch.bio && !patch.email && !patch.image && !patch.password) return user;
 
   if (patch.password) {
     if (!patch.current_password) return Error::invalid("current_password", "is required");
@@ -35,7 +35,15 @@ Result<User> UserService::update(const Principal& actor, const UserId& id, const
     if (holder && holder->id != id) return Error::conflict("username", "is already taken");
     if (!holder && holder.error().code != ErrorCode::not_found) return std::move(holder).error();
   }
+  if (patch.email && *patch.email != user.email) {
+    // Emails are stored lowercased (Email::parse), so equality is the uniqueness key.
+    auto holder = users_.find_by_email(*patch.email);
+    if (holder && holder->id != id) return Error::conflict("email", "is already taken");
+    if (!holder && holder.error().code != ErrorCode::not_found) return std::move(holder).error();
+  }
   if (patch.username) user.username = *patch.username;
+  if (patch.email) user.email = *patch.email;
+  if (patch.image) user.image = *patch.image;
   if (patch.bio) user.bio = *patch.bio;
   user.updated_at = clock_.now();
   if (auto status = users_.update(user); !status) return std::move(status).error();

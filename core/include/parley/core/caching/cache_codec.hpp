@@ -2,16 +2,19 @@
 // only by core, so core needs no JSON library. An entry that does not decode exactly (another
 // version, a truncated or altered value) decodes to nullopt, which callers treat as a miss.
 //
-// Format v1: a header ("post/1", "user/1", "posts/1") then fields, each "<decimal length>:<bytes>"
-// so any byte may appear in a value. Nothing may follow the last field.
+// Format: a header naming the kind and its version ("post/2", "user/2", "posts/2", "tags/1"),
+// then fields, each "<decimal length>:<bytes>" so any byte may appear in a value. Nothing may
+// follow the last field.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "parley/core/domain/entities.hpp"
 #include "parley/core/domain/paging.hpp"
+#include "parley/core/domain/social.hpp"
 
 namespace parley::core {
 
@@ -24,5 +27,8 @@ std::optional<User> decode_user(std::string_view entry);
 
 std::string encode_post_page(const Page<Post>& page);
 std::optional<Page<Post>> decode_post_page(std::string_view entry);
+
+std::string encode_tags(const std::vector<Tag>& tags);
+std::optional<std::vector<Tag>> decode_tags(std::string_view entry);
 
 }  // namespace parley::core

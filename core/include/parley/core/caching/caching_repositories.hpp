@@ -8,9 +8,12 @@
 // be stored under a generation no reader will ask for again: no stale entry survives a write,
 // even when a read and a write race, and with a shared cache (Redis) a write on one instance
 // invalidates for every instance.
-//   post:gen                     the generation of every cached post and post list
+//   post:gen                     the generation of every cached post and post list; a like or
+//                                an unlike bumps it too, since posts carry their like_count
 //   post:<gen>:<post id>         one post                      (entity TTL)
-//   post_list:<gen>:<page>:<size> a page of the public feed     (list TTL, pages 1-3 only)
+//   post_slug:<gen>:<slug>       one post, by slug             (entity TTL)
+//   post_list:<gen>:<offset>:<size> a page of the public feed  (list TTL, its first 3 pages only)
+//   tags:<gen>:<limit>           the most used tags            (list TTL)
 //   user:gen:<user id>           that user's generation
 //   user:<user id>:<gen>         one user record               (entity TTL)
 // An absent generation reads as "0"; writes never store "0", and generation keys outlive the
@@ -31,6 +34,7 @@
 #include "parley/core/caching/cache_stats.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/id_generator.hpp"
+#include "parley/core/ports/like_repository.hpp"
 #include "parley/core/ports/post_repository.hpp"
 #include "parley/core/ports/user_repository.hpp"
 
@@ -75,10 +79,14 @@ class CachingPostRepository final : public PostRepository {
   Status create(const Post& post) override;
   Status create_many(std::span<const Post> posts) override;
   Result<Post> find_by_id(const PostId& id) override;
+  Result<Post> find_by_slug(const Slug& slug) override;
   Status update(const Post& post) override;
   Status remove(const PostId& id) override;
-  // Cached only for the public feed: no author filter, no search, no drafts, pages 1-3.
+  // Cached only for the plain public feed: no author, tag, liker, follower or cursor filter, no
+  // search, no drafts, and within its first kCachedPages pages. Keyed by offset and size, so
+  // offset paging (at_offset) and page paging share entries only where they list the same posts.
   Result<Page<Post>> list(const PostQuery& query) override;
+  Result<std::vector<Tag>> popular_tags(std::size_t limit) override;
 
  private:
   Status invalidated(Status written);
@@ -100,6 +108,9 @@ class CachingUserRepository final : public UserRepository {
   Status create_many(std::span<const User> users) override;
   // Cached: profiles, and the check of every authenticated request.
   Result<User> find_by_id(const UserId& id) override;
+  // Read through: one database round trip for a page's authors costs less than two cache
+  // round trips (generation, entry) per author.
+  Result<std::vector<User>> find_many(std::span<const UserId> ids) override;
   // Read through: sign-up and rename uniqueness checks and logins must see the database.
   Result<User> find_by_email(const Email& email) override;
   Result<User> find_by_username(const Username& username) override;
@@ -113,6 +124,23 @@ class CachingUserRepository final : public UserRepository {
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
+};
+
+// Likes change the like_count inside cached posts and lists: every like and unlike bumps the
+// post generation after writing through (also when it failed: it may have been applied).
+class CachingLikeRepository final : public LikeRepository {
+ public:
+  CachingLikeRepository(LikeRepository& inner, CacheGenerations& generations)
+      : inner_(inner), generations_(generations) {}
+
+  Result<std::int64_t> like(const UserId& user, const PostId& post) override;
+  Result<std::int64_t> unlike(const UserId& user, const PostId& post) override;
+  // Read through: per reader, never shared.
+  Result<std::vector<PostId>> liked_among(const UserId& user, std::span<const PostId> posts) override;
+
+ private:
+  LikeRepository& inner_;
+  CacheGenerations& generations_;
 };
 
 }  // namespace parley::core

@@ -35,7 +35,7 @@ struct Post {
   PostTitle title;
   PostDescription description = PostDescription::from_storage("");
   PostBody body;
-  std::vector<Tag> tags;  // normalize_tags(): sorted, unique, at most kMaxTags
+  std::vector<Tag> tags{};  // normalize_tags(): sorted, unique, at most kMaxTags
   bool is_published = true;
   Timestamp created_at;
   Timestamp updated_at;

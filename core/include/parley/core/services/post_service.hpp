@@ -24,7 +24,7 @@ struct NewPost {
   PostBody body;
   bool is_published = true;
   PostDescription description = PostDescription::from_storage("");
-  std::vector<Tag> tags;  // normalised by the service
+  std::vector<Tag> tags{};  // normalised by the service
 };
 
 struct PostPatch {
