@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -233,6 +234,18 @@ core::Result<core::Post> find_one(detail::Connection& connection, const char* qu
   return std::move(found.front());
 }
 
+// A cursor's time within years 1-9999, the range PostgreSQL parses in the form to_param()
+// writes. A cursor arrives from a client, who can put any number of milliseconds in it; every
+// stored post was written by a clock inside that range, so clamping keeps the answer of
+// `(created_at, id) < cursor` for all of them, and a far-fetched cursor is never an error.
+core::Timestamp cursor_time(core::Timestamp at) {
+  using namespace std::chrono;
+  constexpr auto kFirst = sys_days{year{1} / January / 1};
+  constexpr auto kLast = sys_days{year{9999} / December / 31} + days{1} - milliseconds{1};
+  return std::clamp<core::Timestamp>(at, time_point_cast<milliseconds>(kFirst),
+                                     time_point_cast<milliseconds>(kLast));
+}
+
 // The filters a query sets, and their parameters after the ones every listing has.
 unsigned filters_of(const core::PostQuery& query, bool with_cursor, std::vector<detail::Param>& params) {
   unsigned filters = 0;
@@ -254,7 +267,7 @@ unsigned filters_of(const core::PostQuery& query, bool with_cursor, std::vector<
   }
   if (with_cursor && query.after) {
     filters |= kCursor;
-    params.push_back({"after_at", detail::to_param(query.after->created_at)});
+    params.push_back({"after_at", detail::to_param(cursor_time(query.after->created_at))});
     params.push_back({"after_id", query.after->id.to_string()});
   }
   return filters;

@@ -273,14 +273,24 @@ core::Status SqlitePostRepository::create_many(std::span<const core::Post> posts
     soci::session& session = lease.session();
     try {
       detail::WriteTransaction transaction(session);
+      // Prepared once per call, executed per post and per tag: a bulk load re-parses nothing.
+      PostRow row;
+      soci::statement insert_post =
+          (session.prepare << kInsertPost, soci::use(row.id, "id"), soci::use(row.author_id, "author_id"),
+           soci::use(row.slug, "slug"), soci::use(row.title, "title"),
+           soci::use(row.description, "description"), soci::use(row.body, "body"),
+           soci::use(row.is_published, "is_published"), soci::use(row.created_at, "created_at"),
+           soci::use(row.updated_at, "updated_at"));
+      std::string tag;
+      soci::statement insert_tag =
+          (session.prepare << kInsertTag, soci::use(row.id, "post_id"), soci::use(tag, "tag"));
       for (const core::Post& post : posts) {
-        const PostRow row = PostRow::from(post);
-        session << kInsertPost, soci::use(row.id, "id"), soci::use(row.author_id, "author_id"),
-            soci::use(row.slug, "slug"), soci::use(row.title, "title"),
-            soci::use(row.description, "description"), soci::use(row.body, "body"),
-            soci::use(row.is_published, "is_published"), soci::use(row.created_at, "created_at"),
-            soci::use(row.updated_at, "updated_at");
-        insert_tags(session, row.id, post.tags);
+        row = PostRow::from(post);
+        insert_post.execute(true);
+        for (const core::Tag& each : post.tags) {
+          tag = each.str();
+          insert_tag.execute(true);
+        }
       }
       transaction.commit();
     } catch (const std::exception& error) {

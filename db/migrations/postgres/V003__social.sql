@@ -37,6 +37,9 @@
 --   a page's tags             Index Scan on post_tags_pkey (post_id = ANY ($)), already sorted.
 --   popular tags              a scan of post_tags joined to published posts, grouped: in
 --                             proportion to the tags (the core caches GET /tags).
+-- Warm, on a loaded 2-core machine: the feed page 2-15 ms; the tag, cursor and unfiltered
+-- lists 200-350 ms, nearly all of it the exact total's count (as for the unfiltered feed since
+-- V001); popular tags about 0.7 s.
 
 ALTER TABLE users ADD COLUMN image text NOT NULL DEFAULT '';
 

@@ -11,15 +11,18 @@
 -- (insert-if-absent then +1, delete-if-present then -1), so reading a page of posts needs no
 -- join or count over likes.
 --
--- Which index serves which query (EXPLAIN QUERY PLAN, see the PostgreSQL file for figures):
---   feed (author_id IN followees)  posts_created_at_id_idx walked newest first, the followee
---                                  test a lookup in follows' primary key; or, for a reader who
---                                  follows a few authors, posts_author_created_at_idx per author
---   tag filter                     post_tags_tag_idx (tag, post_id) gives the post ids
---   liked_by                       likes' primary key (user_id, post_id)
---   keyset (created_at, id) < (..) posts_created_at_id_idx, a range on its leading columns
+-- Which index serves which query (EXPLAIN QUERY PLAN on 5k users, 100k posts, 150k tags):
+--   feed (author_id IN followees)  follows' primary key gives the followees, then
+--                                  posts_author_created_at_idx per followee; the page is sorted
+--                                  from those posts (a temp b-tree)
+--   tag filter                     post_tags_tag_idx (tag, post_id), covering, gives the post
+--                                  ids; posts by primary key; sorted for the page
+--   liked_by                       likes' primary key (user_id, post_id), the same way
+--   keyset (created_at, id) < (..) posts_created_at_id_idx from the cursor on (created_at<?),
+--                                  in feed order: no sort
 --   find_by_slug                   posts_slug_key
 --   a page's tags                  post_tags' primary key (post_id, tag), already sorted
+--   popular tags                   a scan of post_tags_tag_idx, posts by primary key
 
 ALTER TABLE users ADD COLUMN image TEXT NOT NULL DEFAULT '';
 

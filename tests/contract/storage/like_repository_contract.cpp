@@ -2,6 +2,11 @@
 // Post::like_count equal to the number of likers, not_found for unknown posts and users, and
 // liked_among in one call.
 #include <algorithm>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "contract_support.hpp"
 
@@ -114,4 +119,41 @@ TEMPLATE_TEST_CASE("LikeRepository: liked_among answers which of the posts the u
   liked = likes.liked_among(user_id(1), candidates);  // likes nothing
   REQUIRE(liked.ok());
   CHECK(liked->empty());
+}
+
+TEMPLATE_TEST_CASE("LikeRepository: concurrent likes and unlikes keep the count equal to the likers",
+                   "[likes][social]", PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  add_users_and_posts(fixture);
+  constexpr int kUsers = 8;
+  for (int n = 4; n < 4 + kUsers; ++n) {
+    const auto index = static_cast<std::uint64_t>(n);
+    REQUIRE(
+        fixture.users()
+            .create(make_user(index, "user" + std::to_string(n), "user" + std::to_string(n) + "@example.com"))
+            .ok());
+  }
+  auto& likes = fixture.likes();
+  // Every thread likes post 1 as its own user and as bob (the same pair from every thread), and
+  // likes then unlikes post 2 as its own user.
+  std::vector<std::optional<core::ErrorCode>> failures(kUsers);
+  {
+    std::vector<std::thread> threads;
+    for (int n = 0; n < kUsers; ++n) {
+      threads.emplace_back([&likes, &failures, n] {
+        const auto me = user_id(static_cast<std::uint64_t>(4 + n));
+        for (auto result : {likes.like(me, post_id(1)), likes.like(user_id(2), post_id(1)),
+                            likes.like(me, post_id(2)), likes.unlike(me, post_id(2))}) {
+          if (!result.ok() && !failures[static_cast<std::size_t>(n)])
+            failures[static_cast<std::size_t>(n)] = result.error().code;
+        }
+      });
+    }
+    for (auto& thread : threads)
+      thread.join();
+  }
+  for (const auto& failure : failures)
+    CHECK(failure == std::nullopt);
+  CHECK(stored_count(fixture, post_id(1)) == kUsers + 1);
+  CHECK(stored_count(fixture, post_id(2)) == 0);
 }

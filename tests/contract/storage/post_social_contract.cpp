@@ -3,6 +3,9 @@
 // followed_by filters and the keyset cursor (each alone and combined with the others, the
 // author and the draft rule), like counts read back, and the popular tags.
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <limits>
 
 #include "contract_support.hpp"
 
@@ -370,6 +373,19 @@ TEMPLATE_TEST_CASE("PostRepository: a cursor starts the page strictly after it, 
     after.after = core::PostCursor{.created_at = at_ms(400), .id = tie_high};
     listing = listed(posts, after);
     CHECK(item_ids(listing.items) == strings({post_id(4), post_id(5), post_id(6)}));
+    CHECK(listing.total == 5);
+  }
+  SECTION("a cursor far outside any date is no error: all posts are before or after it") {
+    using Millis = std::chrono::milliseconds;
+    after.page = page(1, 10);
+    after.after = core::PostCursor{
+        .created_at = core::Timestamp(Millis(std::numeric_limits<std::int64_t>::max())), .id = post_id(1)};
+    listing = listed(posts, after);
+    CHECK(item_ids(listing.items) == strings({post_id(1), tie_high, tie_low, post_id(4), post_id(6)}));
+    after.after = core::PostCursor{
+        .created_at = core::Timestamp(Millis(std::numeric_limits<std::int64_t>::min())), .id = post_id(1)};
+    listing = listed(posts, after);
+    CHECK(listing.items.empty());
     CHECK(listing.total == 5);
   }
   SECTION("past the oldest post: an empty page with the total") {

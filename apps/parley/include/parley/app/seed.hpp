@@ -28,7 +28,7 @@ struct SeedOptions {
   // Each user follows this many others (fewer when there are not that many).
   std::size_t follows_per_user = 3;
   // Likes per post, on average, by random users (repeats count once).
-  double likes_per_post = 0.5;
+  double likes_per_post = 0.25;
 };
 
 // What seed() needs of a running App.
