@@ -604,3 +604,82 @@ TEST_CASE("a page of comments costs one find_many and one following_among", "[co
   CHECK(page.items[0].author.following);
   CHECK_FALSE(page.items[1].author.following);
 }
+
+TEST_CASE("failures of the social ports are reported, never hidden", "[posts][profiles][social][mock]") {
+  World world;
+  MockPostRepository posts;
+  MockUserRepository users;
+  MockLikeRepository likes;
+  MockFollowRepository follows;
+  core::PostService service(posts, users, likes, follows, world.clock, world.ids);
+  core::ProfileService profiles(users, follows);
+  const auto alice = make_user("alice", world.clock.now(), core::UserId{testing::SequentialIds::make(1)});
+  const auto bob = make_user("bob", world.clock.now(), core::UserId{testing::SequentialIds::make(2)});
+  const auto as_bob = principal_for(bob);
+  const auto post = stored_post(10, alice.id, world.clock.now());
+  const core::Page<core::Post> stored{.items = {post}, .total = 1};
+  const auto unavailable = core::Error::unavailable("down");
+
+  SECTION("resolving an author's username") {
+    REQUIRE_CALL(users, find_by_username(_)).RETURN(unavailable);
+    core::PostListing listing;
+    listing.author = username("alice");
+    CHECK(fails(service.list(nullptr, listing)).code == ErrorCode::unavailable);
+  }
+  SECTION("resolving a liker's username") {
+    REQUIRE_CALL(users, find_by_username(_)).RETURN(unavailable);
+    core::PostListing listing;
+    listing.liked_by = username("bob");
+    CHECK(fails(service.list(nullptr, listing)).code == ErrorCode::unavailable);
+  }
+  SECTION("the list") {
+    REQUIRE_CALL(posts, list(_)).RETURN(unavailable);
+    CHECK(fails(service.feed(as_bob, {}, std::nullopt)).code == ErrorCode::unavailable);
+  }
+  SECTION("following_among") {
+    REQUIRE_CALL(posts, list(_)).RETURN(stored);
+    REQUIRE_CALL(users, find_many(_)).RETURN(std::vector<core::User>{alice});
+    REQUIRE_CALL(follows, following_among(_, _)).RETURN(unavailable);
+    CHECK(fails(service.list(&as_bob, {})).code == ErrorCode::unavailable);
+  }
+  SECTION("liked_among") {
+    REQUIRE_CALL(posts, list(_)).RETURN(stored);
+    REQUIRE_CALL(users, find_many(_)).RETURN(std::vector<core::User>{alice});
+    REQUIRE_CALL(follows, following_among(_, _)).RETURN(std::vector<core::UserId>{});
+    REQUIRE_CALL(likes, liked_among(_, _)).RETURN(unavailable);
+    CHECK(fails(service.list(&as_bob, {})).code == ErrorCode::unavailable);
+  }
+  SECTION("like and unlike") {
+    REQUIRE_CALL(posts, find_by_id(post.id)).TIMES(2).RETURN(post);
+    REQUIRE_CALL(likes, like(bob.id, post.id)).RETURN(unavailable);
+    REQUIRE_CALL(likes, unlike(bob.id, post.id)).RETURN(core::Error::not_found("post deleted meanwhile"));
+    CHECK(fails(service.like(as_bob, post.id)).code == ErrorCode::unavailable);
+    CHECK(fails(service.unlike(as_bob, post.id)).code == ErrorCode::not_found);
+  }
+  SECTION("popular tags") {
+    REQUIRE_CALL(posts, popular_tags(core::kPopularTags)).RETURN(unavailable);
+    CHECK(fails(service.popular_tags()).code == ErrorCode::unavailable);
+  }
+  SECTION("follow, unfollow and the following flag of a profile") {
+    REQUIRE_CALL(users, find_by_username(_)).TIMES(3).RETURN(alice);
+    REQUIRE_CALL(follows, follow(bob.id, alice.id)).RETURN(unavailable);
+    REQUIRE_CALL(follows, unfollow(bob.id, alice.id)).RETURN(unavailable);
+    REQUIRE_CALL(follows, following_among(bob.id, _)).RETURN(unavailable);
+    CHECK(fails(profiles.follow(as_bob, username("alice"))).code == ErrorCode::unavailable);
+    CHECK(fails(profiles.unfollow(as_bob, username("alice"))).code == ErrorCode::unavailable);
+    CHECK(fails(profiles.get(&as_bob, username("alice"))).code == ErrorCode::unavailable);
+  }
+}
+
+TEST_CASE("a comment by a user missing from storage is reported", "[comments][social][mock]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  const auto post = must(
+      world.post_service.create(principal_for(alice), core::NewPost{.title = title("t"), .body = body("b")}));
+  MockUserRepository users;
+  core::CommentService service(world.posts, world.comments, users, world.follows, world.clock, world.ids);
+  REQUIRE_CALL(users, find_by_id(alice.id)).RETURN(core::Error::unavailable("down"));
+  CHECK(fails(service.create(principal_for(alice), post.post.id, comment_body("x"))).code ==
+        ErrorCode::unavailable);
+  CHECK(must(world.comments.list_for_post(post.post.id, {})).total == 0);  // nothing stored
+}

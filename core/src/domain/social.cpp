@@ -21,9 +21,8 @@ constexpr bool is_slug_char(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-std::string_view trim_dashes(std::string_view text) noexcept {
-  while (!text.empty() && text.front() == '-')
-    text.remove_prefix(1);
+// The words of a slug never start with '-' (none is written before the first letter or digit).
+std::string_view trim_trailing_dashes(std::string_view text) noexcept {
   while (!text.empty() && text.back() == '-')
     text.remove_suffix(1);
   return text;
@@ -47,13 +46,13 @@ Slug make_slug(const PostTitle& title, const PostId& id) {
       words.push_back('-');
     }
   }
-  std::string_view kept = trim_dashes(words);
+  std::string_view kept = trim_trailing_dashes(words);
   if (kept.size() > kSlugTitleMax) {
     kept = kept.substr(0, kSlugTitleMax);
     const auto dash = kept.rfind('-');
     if (dash != std::string_view::npos && dash >= kSlugTitleMax - kSlugWordWindow)
       kept = kept.substr(0, dash);
-    kept = trim_dashes(kept);
+    kept = trim_trailing_dashes(kept);
   }
   std::string slug(kept.empty() ? std::string_view("post") : kept);
   const std::string id_text = id.to_string();

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 
@@ -18,11 +19,12 @@ const UserId* reader_id(const Principal* viewer) noexcept {
   return &viewer->user_id;
 }
 
-Result<std::map<UserId, Profile>> author_profiles(UserRepository& users, FollowRepository& follows,
-                                                  const Principal* viewer, std::vector<UserId> authors) {
-  std::sort(authors.begin(), authors.end());
-  authors.erase(std::unique(authors.begin(), authors.end()), authors.end());
-  std::map<UserId, Profile> profiles;
+Result<Profiles> author_profiles(UserRepository& users, FollowRepository& follows, const Principal* viewer,
+                                 std::vector<UserId> authors) {
+  // Each author once, in the order of first appearance.
+  std::unordered_set<UserId, UuidHash> seen;
+  std::erase_if(authors, [&](const UserId& id) { return !seen.insert(id).second; });
+  Profiles profiles;
   if (authors.empty()) return profiles;
 
   auto found = users.find_many(authors);
@@ -41,8 +43,9 @@ Result<std::map<UserId, Profile>> author_profiles(UserRepository& users, FollowR
       followed = std::move(among).value();
     }
   }
+  const std::unordered_set<UserId, UuidHash> followed_set(followed.begin(), followed.end());
   for (const User& user : *found) {
-    const bool following = std::find(followed.begin(), followed.end(), user.id) != followed.end();
+    const bool following = followed_set.contains(user.id);
     profiles.insert_or_assign(user.id, profile_of(user, following));
   }
   return profiles;

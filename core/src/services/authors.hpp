@@ -2,7 +2,7 @@
 // of a page in a fixed number of round trips (no query per item).
 #pragma once
 
-#include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "parley/core/ports/follow_repository.hpp"
@@ -21,8 +21,11 @@ const UserId* reader_id(const Principal* viewer) noexcept;
 
 // The profiles of `authors` (duplicates allowed) as `viewer` sees them: one find_many, and one
 // following_among when the viewer is a user. Authors that do not exist are left out.
-Result<std::map<UserId, Profile>> author_profiles(UserRepository& users, FollowRepository& follows,
-                                                  const Principal* viewer, std::vector<UserId> authors);
+// Keyed by hash: ids are only ever compared for equality here.
+using Profiles = std::unordered_map<UserId, Profile, UuidHash>;
+
+Result<Profiles> author_profiles(UserRepository& users, FollowRepository& follows, const Principal* viewer,
+                                 std::vector<UserId> authors);
 
 // The error for a view whose author is missing from storage: an inconsistency, never expected.
 Error missing_author();

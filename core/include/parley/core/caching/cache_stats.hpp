@@ -1,6 +1,6 @@
-// Hit, miss and error counts of the caching decorators, per cache: `post` (single posts),
-// `post_list` (the first pages of the public feed) and `user` (user records). Lock-free, so
-// any thread may count and a metrics endpoint may read at any time.
+// Hit, miss and error counts of the caching decorators, per cache: `post` (single posts, by id
+// or slug), `post_list` (the first pages of the public feed, and the popular tags) and `user`
+// (user records). Lock-free, so any thread may count and a metrics endpoint may read at any time.
 #pragma once
 
 #include <array>
