@@ -21,18 +21,19 @@ TEST_CASE("GET /users/{id} is public but shows the email only to the user and to
   const std::string path = user_path(alice.id);
 
   const json::object anonymous = expect_data(api.get(path), 200);
-  check_user_shape(anonymous, false);
+  check_user_shape(anonymous, false, true);
+  CHECK_FALSE(bool_field(anonymous, "following"));
   CHECK(string_field(anonymous, "id") == alice.id);
   CHECK(string_field(anonymous, "username") == alice.username);
 
-  check_user_shape(expect_data(api.get(path, bob.token()), 200), false);
+  check_user_shape(expect_data(api.get(path, bob.token()), 200), false, true);
 
   const json::object self = expect_data(api.get(path, alice.token()), 200);
-  check_user_shape(self, true);
+  check_user_shape(self, true, true);
   CHECK(string_field(self, "email") == alice.email);
 
   const json::object by_admin = expect_data(api.get(path, admin.token()), 200);
-  check_user_shape(by_admin, true);
+  check_user_shape(by_admin, true, true);
   CHECK(string_field(by_admin, "email") == alice.email);
 
   const json::object me = expect_data(api.get("/api/v1/users/me", alice.token()), 200);
@@ -88,8 +89,9 @@ TEST_CASE("profile edits: own profile, not others', admins may edit username and
   expect_error(api.patch(path, {{"username", taken}}, alice.token()), 409, "CONFLICT",
                {{"username", "is already taken"}});
 
-  expect_error(api.patch(path, {{"email", unique_email()}}, alice.token()), 400, "INVALID_INPUT",
-               {{"email", "unknown field"}});
+  // email and image are editable (social_test.cpp); the account's flags are not.
+  expect_error(api.patch(path, {{"blocked", true}}, alice.token()), 400, "INVALID_INPUT",
+               {{"blocked", "unknown field"}});
   expect_error(api.patch(path, {{"role", "admin"}}, alice.token()), 400, "INVALID_INPUT",
                {{"role", "unknown field"}});
   expect_error(api.patch(path, {{"username", 12}}, alice.token()), 400, "INVALID_INPUT",

@@ -67,13 +67,28 @@ constexpr std::array kRoutes{
     Route{"GET", "/api/v1/users/me", Auth::required, Body::none, &Handlers::get_me, RateGroup::read},
     Route{"GET", "/api/v1/users/{id}", Auth::optional, Body::none, &Handlers::get_user, RateGroup::read},
     Route{"PATCH", "/api/v1/users/{id}", Auth::required, Body::json, &Handlers::patch_user, RateGroup::write},
+    Route{"POST", "/api/v1/users/{id}/follow", Auth::required, Body::none, &Handlers::follow_user,
+          RateGroup::write},
+    Route{"DELETE", "/api/v1/users/{id}/follow", Auth::required, Body::none, &Handlers::unfollow_user,
+          RateGroup::write},
+    Route{"GET", "/api/v1/profiles/{username}", Auth::optional, Body::none, &Handlers::get_profile,
+          RateGroup::read},
 
     Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts, RateGroup::read},
     Route{"POST", "/api/v1/posts", Auth::required, Body::json, &Handlers::create_post, RateGroup::write},
+    Route{"GET", "/api/v1/posts/by-slug/{slug}", Auth::optional, Body::none, &Handlers::get_post_by_slug,
+          RateGroup::read},
     Route{"GET", "/api/v1/posts/{id}", Auth::optional, Body::none, &Handlers::get_post, RateGroup::read},
     Route{"PATCH", "/api/v1/posts/{id}", Auth::required, Body::json, &Handlers::patch_post, RateGroup::write},
     Route{"DELETE", "/api/v1/posts/{id}", Auth::required, Body::none, &Handlers::delete_post,
           RateGroup::write},
+
+    Route{"POST", "/api/v1/posts/{id}/like", Auth::required, Body::none, &Handlers::like_post,
+          RateGroup::write},
+    Route{"DELETE", "/api/v1/posts/{id}/like", Auth::required, Body::none, &Handlers::unlike_post,
+          RateGroup::write},
+    Route{"GET", "/api/v1/feed", Auth::required, Body::none, &Handlers::feed, RateGroup::read},
+    Route{"GET", "/api/v1/tags", Auth::optional, Body::none, &Handlers::list_tags, RateGroup::read},
 
     Route{"GET", "/api/v1/posts/{id}/comments", Auth::optional, Body::none, &Handlers::list_comments,
           RateGroup::read},
@@ -91,8 +106,9 @@ constexpr std::array kRoutes{
     Route{"GET", "/api/v1/admin/audit", Auth::required, Body::none, &Handlers::list_audit, RateGroup::read},
 };
 
-// "/api/v1/users/me" is listed before "/api/v1/users/{id}" so the literal wins; match_route
-// takes the first route whose template fits the path with this method.
+// "/api/v1/users/me" is listed before "/api/v1/users/{id}" so the literal wins, and
+// "/api/v1/posts/by-slug/{slug}" before "/api/v1/posts/{id}/..." likewise; match_route takes
+// the first route whose template fits the path with this method.
 
 // The Allow header of a 405: the path's methods plus OPTIONS, which every known path answers.
 std::string allow_header(const std::vector<std::string>& methods) {

@@ -2,8 +2,21 @@
 #include "parley/http/dto.hpp"
 
 #include <algorithm>
+#include <utility>
+
+#include <boost/json/array.hpp>
 
 namespace parley::http {
+
+namespace {
+
+// The wire has no empty picture: none is null.
+boost::json::value image_json(const core::ImageUrl& image) {
+  if (image.str().empty()) return nullptr;
+  return boost::json::value(image.str());
+}
+
+}  // namespace
 
 boost::json::object to_json(const core::User& user, bool with_email) {
   boost::json::object out;
@@ -11,6 +24,7 @@ boost::json::object to_json(const core::User& user, bool with_email) {
   out["username"] = user.username.str();
   if (with_email) out["email"] = user.email.str();
   out["bio"] = user.bio.str();
+  out["image"] = image_json(user.image);
   out["role"] = core::to_string(user.role);
   out["blocked"] = user.blocked;
   out["created_at"] = core::to_rfc3339(user.created_at);
@@ -18,23 +32,46 @@ boost::json::object to_json(const core::User& user, bool with_email) {
   return out;
 }
 
-boost::json::object to_json(const core::Post& post) {
+boost::json::object to_json(const core::Profile& profile) {
+  boost::json::object out;
+  out["id"] = profile.id.to_string();
+  out["username"] = profile.username.str();
+  out["bio"] = profile.bio.str();
+  out["image"] = image_json(profile.image);
+  out["following"] = profile.following;
+  return out;
+}
+
+boost::json::object to_json(const core::PostView& view) {
+  const core::Post& post = view.post;
   boost::json::object out;
   out["id"] = post.id.to_string();
   out["author_id"] = post.author_id.to_string();
+  out["author"] = to_json(view.author);
+  out["slug"] = post.slug.str();
   out["title"] = post.title.str();
+  out["description"] = post.description.str();
   out["body"] = post.body.str();
+  boost::json::array tags;
+  tags.reserve(post.tags.size());
+  for (const auto& tag : post.tags)
+    tags.emplace_back(tag.str());
+  out["tags"] = std::move(tags);
   out["is_published"] = post.is_published;
+  out["like_count"] = post.like_count;
+  out["liked"] = view.liked;
   out["created_at"] = core::to_rfc3339(post.created_at);
   out["updated_at"] = core::to_rfc3339(post.updated_at);
   return out;
 }
 
-boost::json::object to_json(const core::Comment& comment) {
+boost::json::object to_json(const core::CommentView& view) {
+  const core::Comment& comment = view.comment;
   boost::json::object out;
   out["id"] = comment.id.to_string();
   out["post_id"] = comment.post_id.to_string();
   out["author_id"] = comment.author_id.to_string();
+  out["author"] = to_json(view.author);
   out["body"] = comment.body.str();
   out["created_at"] = core::to_rfc3339(comment.created_at);
   return out;
@@ -66,11 +103,13 @@ boost::json::object to_json(const core::SessionTokens& session) {
   return out;
 }
 
-boost::json::object page_meta(const core::PageRequest& page, std::int64_t total) {
+boost::json::object page_meta(const core::PageRequest& page, std::int64_t total,
+                              const std::optional<core::PostCursor>& next) {
   boost::json::object out;
   out["page"] = page.page;
   out["size"] = page.size;
   out["total"] = total;
+  if (next) out["next"] = next->encode();
   return out;
 }
 
@@ -103,6 +142,36 @@ std::optional<bool> BodyReader::optional_bool(std::string_view field) {
   if (const auto* flag = value->if_bool()) return *flag;
   fail(field, "must be a boolean");
   return std::nullopt;
+}
+
+std::optional<std::string> BodyReader::optional_string_or_null(std::string_view field) {
+  const auto* value = body_.if_contains(field);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_null()) return std::string();
+  if (const auto* text = value->if_string()) return std::string(text->data(), text->size());
+  fail(field, "must be a string or null");
+  return std::nullopt;
+}
+
+std::optional<std::vector<std::string>> BodyReader::optional_string_array(std::string_view field) {
+  const auto* value = body_.if_contains(field);
+  if (value == nullptr) return std::nullopt;
+  const auto* items = value->if_array();
+  if (items == nullptr) {
+    fail(field, "must be an array of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  out.reserve(items->size());
+  for (const auto& item : *items) {
+    const auto* text = item.if_string();
+    if (text == nullptr) {
+      fail(field, "must be an array of strings");
+      return std::nullopt;
+    }
+    out.emplace_back(text->data(), text->size());
+  }
+  return out;
 }
 
 void BodyReader::fail(std::string_view field, std::string reason) {

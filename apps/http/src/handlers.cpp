@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/json/array.hpp>
 
@@ -86,6 +87,55 @@ core::Result<core::PageRequest> read_page(const Params& query) {
 template <class IdType>
 core::Result<IdType> path_id(const HandlerContext& ctx, std::string_view name) {
   return parse_id<IdType>(ctx.path.find(name).value_or(std::string_view{}), name);
+}
+
+// A list of posts: the page meta gains `next` when the service found a next page by cursor.
+Reply post_page_reply(const core::PostPage& page, const core::PageRequest& request) {
+  boost::json::array items;
+  items.reserve(page.items.size());
+  for (const auto& item : page.items)
+    items.emplace_back(to_json(item));
+  Reply reply = ok(std::move(items));
+  reply.meta = page_meta(request, page.total, page.next);
+  return reply;
+}
+
+// Core names the field of its own value type (a Tag is "tags"); the wire names the parameter
+// the client sent. Every reason is kept, filed under `name`.
+core::Error named(core::Error error, std::string_view name) {
+  if (error.code != core::ErrorCode::invalid_input) return error;
+  std::string reason = error.details.empty() ? std::string("is invalid") : error.details.begin()->second;
+  error.details.clear();
+  error.details.emplace(std::string(name), reason);
+  error.message = std::string(name) + " " + reason;
+  return error;
+}
+
+// A query parameter through T::parse(), its error filed under the parameter's name.
+template <class T>
+core::Result<std::optional<T>> query_value(const Params& query, std::string_view name) {
+  const auto raw = query.find(name);
+  if (!raw) return std::optional<T>{};
+  auto parsed = T::parse(*raw);
+  if (!parsed) return named(std::move(parsed).error(), name);
+  return std::optional<T>{std::move(parsed).value()};
+}
+
+core::Result<std::optional<core::UserId>> query_user_id(const Params& query, std::string_view name) {
+  const auto raw = query.find(name);
+  if (!raw) return std::optional<core::UserId>{};
+  auto id = parse_id<core::UserId>(*raw, name);
+  if (!id) return std::move(id).error();
+  return std::optional<core::UserId>{*id};
+}
+
+// `after`: the opaque cursor of a previous page's meta.next.
+core::Result<std::optional<core::PostCursor>> query_cursor(const Params& query) {
+  const auto raw = query.find("after");
+  if (!raw) return std::optional<core::PostCursor>{};
+  auto cursor = core::PostCursor::decode(*raw, "after");
+  if (!cursor) return named(std::move(cursor).error(), "after");
+  return std::optional<core::PostCursor>{*cursor};
 }
 
 }  // namespace
@@ -195,17 +245,29 @@ HandlerResult Handlers::get_user(const HandlerContext& ctx) const {
   if (!id) return std::move(id).error();
   auto user = services_.users.get(*id);
   if (!user) return std::move(user).error();
-  return ok(to_json(*user, sees_email(ctx, *id)));
+  boost::json::object out = to_json(*user, sees_email(ctx, *id));
+  // Anonymous readers follow nobody; only a signed-in reader costs the follow lookup.
+  bool following = false;
+  if (ctx.principal != nullptr) {
+    auto profile = services_.profiles.get(ctx.principal, core::UserRef{*id});
+    if (!profile) return std::move(profile).error();
+    following = profile->following;
+  }
+  out["following"] = following;
+  return ok(std::move(out));
 }
 
 HandlerResult Handlers::patch_user(const HandlerContext& ctx) const {
   auto id = path_id<core::UserId>(ctx, "id");
   if (!id) return std::move(id).error();
   BodyReader body(*ctx.body);
-  body.allow_only({"username", "bio", "password", "current_password"});
+  body.allow_only({"username", "bio", "email", "image", "password", "current_password"});
   core::ProfilePatch patch;
   patch.username = body.parse_as<core::Username>("username", body.optional_string("username"));
   patch.bio = body.parse_as<core::Bio>("bio", body.optional_string("bio"));
+  patch.email = body.parse_as<core::Email>("email", body.optional_string("email"));
+  // null or "" removes the picture.
+  patch.image = body.parse_as<core::ImageUrl>("image", body.optional_string_or_null("image"));
   patch.password = body.parse_as<core::Password>("password", body.optional_string("password"));
   if (auto current = body.optional_string("current_password"); current && body.has("password")) {
     // A value that could never have been a password cannot be the current one.
@@ -223,36 +285,91 @@ HandlerResult Handlers::patch_user(const HandlerContext& ctx) const {
   return ok(to_json(*user, sees_email(ctx, *id)));
 }
 
+HandlerResult Handlers::get_profile(const HandlerContext& ctx) const {
+  auto username = core::Username::parse(ctx.path.find("username").value_or(std::string_view{}));
+  if (!username) return named(std::move(username).error(), "username");
+  auto profile = services_.profiles.get(ctx.principal, core::UserRef{*std::move(username)});
+  if (!profile) return std::move(profile).error();
+  return ok(to_json(*profile));
+}
+
+HandlerResult Handlers::follow_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto profile = services_.profiles.follow(actor(ctx), core::UserRef{*id});
+  // Core names the user it was given ("username"); here the client named them by `id`.
+  if (!profile) return named(std::move(profile).error(), "id");
+  return ok(to_json(*profile));
+}
+
+HandlerResult Handlers::unfollow_user(const HandlerContext& ctx) const {
+  auto id = path_id<core::UserId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto profile = services_.profiles.unfollow(actor(ctx), core::UserRef{*id});
+  if (!profile) return named(std::move(profile).error(), "id");
+  return ok(to_json(*profile));
+}
+
 HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
   core::PostListing listing;
-  if (const auto author = ctx.query.find("author")) {
-    auto author_id = parse_id<core::UserId>(*author, "author");
-    if (!author_id) return std::move(author_id).error();
-    listing.author = *author_id;
-  }
-  if (const auto q = ctx.query.find("q")) {
-    auto search = core::SearchQuery::parse(*q);
-    if (!search) return std::move(search).error();
-    listing.search = *std::move(search);
-  }
+  auto author = query_user_id(ctx.query, "author");
+  if (!author) return std::move(author).error();
+  if (*author) listing.author = core::UserRef{**author};
+  auto liked_by = query_user_id(ctx.query, "liked_by");
+  if (!liked_by) return std::move(liked_by).error();
+  if (*liked_by) listing.liked_by = core::UserRef{**liked_by};
+  auto tag = query_value<core::Tag>(ctx.query, "tag");
+  if (!tag) return std::move(tag).error();
+  listing.tag = *std::move(tag);
+  auto search = query_value<core::SearchQuery>(ctx.query, "q");
+  if (!search) return std::move(search).error();
+  listing.search = *std::move(search);
+  auto after = query_cursor(ctx.query);
+  if (!after) return std::move(after).error();
+  listing.after = *after;
   auto page = read_page(ctx.query);
   if (!page) return std::move(page).error();
   listing.page = *page;
 
   auto posts = services_.posts.list(ctx.principal, listing);
   if (!posts) return std::move(posts).error();
-  return page_reply(*posts, listing.page);
+  return post_page_reply(*posts, listing.page);
+}
+
+HandlerResult Handlers::feed(const HandlerContext& ctx) const {
+  auto after = query_cursor(ctx.query);
+  if (!after) return std::move(after).error();
+  auto page = read_page(ctx.query);
+  if (!page) return std::move(page).error();
+
+  auto posts = services_.posts.feed(actor(ctx), *page, *after);
+  if (!posts) return std::move(posts).error();
+  return post_page_reply(*posts, *page);
+}
+
+HandlerResult Handlers::list_tags(const HandlerContext& /*ctx*/) const {
+  auto tags = services_.posts.popular_tags();
+  if (!tags) return std::move(tags).error();
+  boost::json::array out;
+  out.reserve(tags->size());
+  for (const auto& tag : *tags)
+    out.emplace_back(tag.str());
+  return ok(std::move(out));
 }
 
 HandlerResult Handlers::create_post(const HandlerContext& ctx) const {
   BodyReader body(*ctx.body);
-  body.allow_only({"title", "body", "is_published"});
+  body.allow_only({"title", "description", "body", "tags", "is_published"});
   auto title = body.parse_as<core::PostTitle>("title", body.required_string("title"));
+  auto description = body.parse_as<core::PostDescription>("description", body.optional_string("description"));
   auto text = body.parse_as<core::PostBody>("body", body.required_string("body"));
+  auto tags = body.parse_each_as<core::Tag>("tags", body.optional_string_array("tags"));
   auto is_published = body.optional_bool("is_published");
   if (auto checked = body.finish(); !checked) return checked.error();
 
-  core::NewPost draft{*std::move(title), *std::move(text), is_published.value_or(true)};
+  core::NewPost draft{*std::move(title), *std::move(text), is_published.value_or(true),
+                      description.value_or(core::PostDescription::from_storage("")),
+                      tags.value_or(std::vector<core::Tag>{})};
   auto post = services_.posts.create(actor(ctx), draft);
   if (!post) return std::move(post).error();
   return ok(to_json(*post), 201);
@@ -270,16 +387,19 @@ HandlerResult Handlers::patch_post(const HandlerContext& ctx) const {
   auto id = path_id<core::PostId>(ctx, "id");
   if (!id) return std::move(id).error();
   BodyReader body(*ctx.body);
-  body.allow_only({"title", "body", "is_published"});
+  body.allow_only({"title", "description", "body", "tags", "is_published"});
   core::PostPatch patch;
   patch.title = body.parse_as<core::PostTitle>("title", body.optional_string("title"));
+  patch.description =
+      body.parse_as<core::PostDescription>("description", body.optional_string("description"));
   patch.body = body.parse_as<core::PostBody>("body", body.optional_string("body"));
+  patch.tags = body.parse_each_as<core::Tag>("tags", body.optional_string_array("tags"));
   patch.is_published = body.optional_bool("is_published");
   if (auto checked = body.finish(); !checked) return checked.error();
-  if (!patch.title && !patch.body && !patch.is_published) {
+  if (!patch.title && !patch.description && !patch.body && !patch.tags && !patch.is_published) {
     core::Error error;
     error.code = core::ErrorCode::invalid_input;
-    error.message = "at least one of title, body, is_published is required";
+    error.message = "at least one of title, description, body, tags, is_published is required";
     return error;
   }
 
@@ -293,6 +413,30 @@ HandlerResult Handlers::delete_post(const HandlerContext& ctx) const {
   if (!id) return std::move(id).error();
   if (auto done = services_.posts.remove(actor(ctx), *id); !done) return std::move(done).error();
   return no_content();
+}
+
+HandlerResult Handlers::get_post_by_slug(const HandlerContext& ctx) const {
+  auto slug = core::Slug::parse(ctx.path.find("slug").value_or(std::string_view{}));
+  if (!slug) return named(std::move(slug).error(), "slug");
+  auto post = services_.posts.get_by_slug(ctx.principal, *slug);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post));
+}
+
+HandlerResult Handlers::like_post(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto post = services_.posts.like(actor(ctx), *id);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post));
+}
+
+HandlerResult Handlers::unlike_post(const HandlerContext& ctx) const {
+  auto id = path_id<core::PostId>(ctx, "id");
+  if (!id) return std::move(id).error();
+  auto post = services_.posts.unlike(actor(ctx), *id);
+  if (!post) return std::move(post).error();
+  return ok(to_json(*post));
 }
 
 HandlerResult Handlers::list_comments(const HandlerContext& ctx) const {

@@ -236,9 +236,17 @@ json::array expect_list(const Response& response, Meta* meta) {
   REQUIRE(top.contains("meta"));
   REQUIRE(top.at("meta").is_object());
   const json::object& meta_object = top.at("meta").get_object();
-  CHECK(keys(meta_object) == std::set<std::string>{"page", "size", "total"});
-  Meta parsed{int_field(meta_object, "page"), int_field(meta_object, "size"),
-              int_field(meta_object, "total")};
+  std::set<std::string> meta_keys{"page", "size", "total"};
+  Meta parsed;
+  parsed.page = int_field(meta_object, "page");
+  parsed.size = int_field(meta_object, "size");
+  parsed.total = int_field(meta_object, "total");
+  if (meta_object.contains("next")) {
+    meta_keys.insert("next");
+    parsed.next = string_field(meta_object, "next");
+    CHECK_FALSE(parsed.next->empty());
+  }
+  CHECK(keys(meta_object) == meta_keys);
   CHECK(parsed.page >= 1);
   CHECK(parsed.size >= 1);
   CHECK(parsed.total >= static_cast<std::int64_t>(top.at("data").get_array().size()));
@@ -354,12 +362,30 @@ bool contains_id(const json::array& items, const std::string& id) {
   return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
-void check_user_shape(const json::object& user, bool with_email) {
+namespace {
+
+// null, or an http(s) URL.
+void check_image(const json::object& object) {
+  REQUIRE(object.contains("image"));
+  const json::value& image = object.at("image");
+  if (image.is_null()) return;
+  REQUIRE(image.is_string());
+  const std::string url(image.get_string());
+  CHECK((url.starts_with("http://") || url.starts_with("https://")));
+}
+
+}  // namespace
+
+void check_user_shape(const json::object& user, bool with_email, bool with_following) {
   INFO("user: " << json::serialize(user));
-  std::set<std::string> expected{"bio", "blocked", "created_at", "id", "role", "updated_at", "username"};
+  std::set<std::string> expected{"bio",   "blocked", "created_at", "id",
+                                 "image", "role",    "updated_at", "username"};
   if (with_email) expected.insert("email");
+  if (with_following) expected.insert("following");
   CHECK(keys(user) == expected);
   CHECK(is_uuid(string_field(user, "id")));
+  check_image(user);
+  if (with_following) bool_field(user, "following");
   const std::string role = string_field(user, "role");
   CHECK((role == "user" || role == "moderator" || role == "admin"));
   bool_field(user, "blocked");
@@ -368,25 +394,70 @@ void check_user_shape(const json::object& user, bool with_email) {
   CHECK(is_timestamp(string_field(user, "updated_at")));
 }
 
+void check_profile_shape(const json::object& profile) {
+  INFO("profile: " << json::serialize(profile));
+  CHECK(keys(profile) == std::set<std::string>{"bio", "following", "id", "image", "username"});
+  CHECK(is_uuid(string_field(profile, "id")));
+  string_field(profile, "username");
+  string_field(profile, "bio");
+  check_image(profile);
+  bool_field(profile, "following");
+}
+
+namespace {
+
+// The "author" member: a profile, and the same user as "author_id".
+void check_author(const json::object& object) {
+  REQUIRE(object.contains("author"));
+  REQUIRE(object.at("author").is_object());
+  const json::object& author = object.at("author").get_object();
+  check_profile_shape(author);
+  CHECK(string_field(author, "id") == string_field(object, "author_id"));
+}
+
+}  // namespace
+
 void check_post_shape(const json::object& post) {
   INFO("post: " << json::serialize(post));
-  CHECK(keys(post) == std::set<std::string>{"author_id", "body", "created_at", "id", "is_published", "title",
+  CHECK(keys(post) == std::set<std::string>{"author", "author_id", "body", "created_at", "description", "id",
+                                            "is_published", "like_count", "liked", "slug", "tags", "title",
                                             "updated_at"});
   CHECK(is_uuid(string_field(post, "id")));
   CHECK(is_uuid(string_field(post, "author_id")));
+  check_author(post);
+  const std::string slug = string_field(post, "slug");
+  CHECK_FALSE(slug.empty());
+  CHECK(slug.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos);
+  // make_slug ends every slug with '-' and the last 8 hex digits of the id.
+  const std::string id = string_field(post, "id");
+  CHECK(slug.ends_with("-" + id.substr(id.size() - 8)));
   string_field(post, "title");
+  string_field(post, "description");
   string_field(post, "body");
+  REQUIRE(post.contains("tags"));
+  REQUIRE(post.at("tags").is_array());
+  std::vector<std::string> tags;
+  for (const auto& tag : post.at("tags").get_array()) {
+    REQUIRE(tag.is_string());
+    tags.emplace_back(tag.get_string());
+  }
+  CHECK(std::is_sorted(tags.begin(), tags.end()));
+  CHECK(std::adjacent_find(tags.begin(), tags.end()) == tags.end());
+  CHECK(tags.size() <= 10);
   bool_field(post, "is_published");
+  CHECK(int_field(post, "like_count") >= 0);
+  bool_field(post, "liked");
   CHECK(is_timestamp(string_field(post, "created_at")));
   CHECK(is_timestamp(string_field(post, "updated_at")));
 }
 
 void check_comment_shape(const json::object& comment) {
   INFO("comment: " << json::serialize(comment));
-  CHECK(keys(comment) == std::set<std::string>{"author_id", "body", "created_at", "id", "post_id"});
+  CHECK(keys(comment) == std::set<std::string>{"author", "author_id", "body", "created_at", "id", "post_id"});
   CHECK(is_uuid(string_field(comment, "id")));
   CHECK(is_uuid(string_field(comment, "post_id")));
   CHECK(is_uuid(string_field(comment, "author_id")));
+  check_author(comment);
   string_field(comment, "body");
   CHECK(is_timestamp(string_field(comment, "created_at")));
 }

@@ -88,6 +88,7 @@ struct Meta {
   std::int64_t page = 0;
   std::int64_t size = 0;
   std::int64_t total = 0;
+  std::optional<std::string> next;  // lists of posts: the cursor of the next page, when there is one
 };
 // Field name -> expected reason; nullopt when the contract leaves the wording to core.
 using Details = std::map<std::string, std::optional<std::string>>;
@@ -95,7 +96,7 @@ using Details = std::map<std::string, std::optional<std::string>>;
 json::value body_json(const Response& response);
 // {"status":"ok","data":{...}} with the given HTTP status; returns data.
 json::object expect_data(const Response& response, int status);
-// 200 {"status":"ok","data":[...],"meta":{page,size,total}}; returns data.
+// 200 {"status":"ok","data":[...],"meta":{page,size,total[,next]}}; returns data.
 json::array expect_list(const Response& response, Meta* meta = nullptr);
 // 204 with an empty body.
 void expect_no_content(const Response& response);
@@ -120,8 +121,11 @@ std::set<std::string> keys(const json::object& object);
 std::vector<std::string> ids_of(const json::array& items);
 bool contains_id(const json::array& items, const std::string& id);
 
-// User as the contract shapes it; with_email says whether "email" must be there or absent.
-void check_user_shape(const json::object& user, bool with_email);
+// User as the contract shapes it; with_email says whether "email" must be there or absent,
+// with_following whether "following" must be (GET /users/{id}).
+void check_user_shape(const json::object& user, bool with_email, bool with_following = false);
+// {id, username, bio, image, following}: a post's or comment's author, or a profile.
+void check_profile_shape(const json::object& profile);
 void check_post_shape(const json::object& post);
 void check_comment_shape(const json::object& comment);
 

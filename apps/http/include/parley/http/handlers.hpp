@@ -71,12 +71,20 @@ class Handlers {
   HandlerResult get_me(const HandlerContext& ctx) const;
   HandlerResult get_user(const HandlerContext& ctx) const;
   HandlerResult patch_user(const HandlerContext& ctx) const;
+  HandlerResult get_profile(const HandlerContext& ctx) const;
+  HandlerResult follow_user(const HandlerContext& ctx) const;
+  HandlerResult unfollow_user(const HandlerContext& ctx) const;
 
   HandlerResult list_posts(const HandlerContext& ctx) const;
   HandlerResult create_post(const HandlerContext& ctx) const;
   HandlerResult get_post(const HandlerContext& ctx) const;
   HandlerResult patch_post(const HandlerContext& ctx) const;
   HandlerResult delete_post(const HandlerContext& ctx) const;
+  HandlerResult get_post_by_slug(const HandlerContext& ctx) const;
+  HandlerResult like_post(const HandlerContext& ctx) const;
+  HandlerResult unlike_post(const HandlerContext& ctx) const;
+  HandlerResult feed(const HandlerContext& ctx) const;
+  HandlerResult list_tags(const HandlerContext& ctx) const;
 
   HandlerResult list_comments(const HandlerContext& ctx) const;
   HandlerResult create_comment(const HandlerContext& ctx) const;

@@ -10,6 +10,7 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/comment_service.hpp"
 #include "parley/core/services/post_service.hpp"
+#include "parley/core/services/profile_service.hpp"
 #include "parley/core/services/user_service.hpp"
 
 namespace parley::http {
@@ -20,6 +21,7 @@ struct Services {
   core::PostService& posts;
   core::CommentService& comments;
   core::AdminService& admin;
+  core::ProfileService& profiles;
 };
 
 struct DependencyCheck {

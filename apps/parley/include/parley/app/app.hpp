@@ -21,6 +21,7 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/comment_service.hpp"
 #include "parley/core/services/post_service.hpp"
+#include "parley/core/services/profile_service.hpp"
 #include "parley/core/services/user_service.hpp"
 #include "parley/crypto/hs256_token_signer.hpp"
 #include "parley/crypto/random_opaque_tokens.hpp"
@@ -138,6 +139,7 @@ class App {
   core::PostService post_service_;
   core::CommentService comment_service_;
   core::AdminService admin_;
+  core::ProfileService profile_service_;
   std::unique_ptr<core::RateLimiter> rate_limiter_;  // Redis with PARLEY_REDIS_URL, else in process
   std::unique_ptr<http::RateLimits> rate_limits_;    // null when PARLEY_RATE_LIMIT_ENABLED=false
   http::Api api_;
