@@ -1,6 +1,6 @@
 // `parley seed`: a small data set seeded with the CLI into a fresh server's database is served
-// over HTTP (log in as a seeded user, the post count, comments on the posts), and a second run
-// refuses the seeded database.
+// over HTTP (log in as a seeded user, the post count, comments, tags and likes on the posts, a
+// seeded user's feed), and a second run refuses the seeded database.
 #include <catch2/catch.hpp>
 
 #include "support/fixture.hpp"
@@ -47,10 +47,16 @@ TEST_CASE("seed: the CLI fills a fresh database and refuses to seed it twice", "
   std::string previous_created_at;
   std::int64_t comments = 0;
   std::int64_t posts_with_comments = 0;
+  std::int64_t likes = 0;
   for (const auto& item : posts) {
     const json::object& post = item.as_object();
     check_post_shape(post);
     CHECK(string_field(post, "body").size() >= 480);
+    // 1-3 tags from the seed's vocabulary; likes counted into like_count.
+    const json::array& tags = post.at("tags").as_array();
+    CHECK(!tags.empty());
+    CHECK(tags.size() <= 3);
+    likes += int_field(post, "like_count");
     const std::string created_at = string_field(post, "created_at");
     if (!previous_created_at.empty()) CHECK(created_at < previous_created_at);
     previous_created_at = created_at;
@@ -67,6 +73,13 @@ TEST_CASE("seed: the CLI fills a fresh database and refuses to seed it twice", "
   }
   CHECK(comments == kComments);
   CHECK(posts_with_comments > 1);
+  // A quarter as many likes as posts, minus repeated (user, post) pairs.
+  CHECK(likes > 0);
+  CHECK(likes <= kPosts / 4);
+  // Each seeded user follows three others: the feed of one of them is not empty.
+  const Session reader = log_in(api, "seed0@seed.parley.test", password);
+  expect_list(api.get("/api/v1/feed", reader.access_token), &meta);
+  CHECK(meta.total > 0);
 
   // Seeding again fails on the first batch and changes nothing.
   const ProcessResult again = server.cli(args, password + "\n");

@@ -2,11 +2,13 @@
 -- deepest tenth (the same range as scenarios/list_deep.lua).
 \set first greatest(1, :pages - :pages / 10)
 \set page random(:first, :pages)
-SELECT page.id, page.author_id, page.title, page.body, page.is_published,
-       epoch_millis(page.created_at), epoch_millis(page.updated_at), matches.total
-FROM (SELECT count(*) AS total FROM posts
-      WHERE is_published OR false OR author_id = NULL) AS matches
-LEFT JOIN (SELECT id, author_id, title, body, is_published, created_at, updated_at FROM posts
-           WHERE is_published OR false OR author_id = NULL
-           ORDER BY created_at DESC, id DESC LIMIT 20 OFFSET (:page - 1) * 20) AS page ON true
+SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body,
+       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at),
+       page.like_count, matches.total
+FROM (SELECT count(*) AS total FROM posts AS p
+      WHERE (p.is_published OR false OR p.author_id = NULL)) AS matches
+LEFT JOIN (SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published,
+                  p.created_at, p.updated_at, p.like_count FROM posts AS p
+           WHERE (p.is_published OR false OR p.author_id = NULL)
+           ORDER BY p.created_at DESC, p.id DESC LIMIT 20 OFFSET (:page - 1) * 20) AS page ON true
 ORDER BY page.created_at DESC, page.id DESC;
