@@ -48,7 +48,10 @@ function post(target, body, requestHeaders = []) {
 }
 const user = { id: USER_ID, username: 'alice', bio: '', role: 'user', blocked: false, created_at: STAMP, updated_at: STAMP };
 const publishedPost = {
-  id: POST_ID, author_id: USER_ID, title: 't', body: 'b', is_published: true, created_at: STAMP, updated_at: STAMP,
+  id: POST_ID, author_id: USER_ID,
+  author: { id: USER_ID, username: 'alice', bio: '', image: null, following: false },
+  slug: 't-38495', title: 't', description: '', body: 'b', tags: ['x'], is_published: true, like_count: 0,
+  liked: false, created_at: STAMP, updated_at: STAMP,
 };
 const bearer = ['Authorization', 'Bearer abc.def.ghi'];
 
