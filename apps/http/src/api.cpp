@@ -232,12 +232,25 @@ Response Api::reject(const Request& partial, Rejection why) const {
     case Rejection::malformed_request:
       response = protocol_error(400, "INVALID_INPUT", "malformed HTTP request", request_id);
       break;
+    case Rejection::overloaded:
+      response = protocol_error(503, "UNAVAILABLE", "server busy; retry shortly", request_id);
+      response.headers.set("Retry-After", "1");
+      break;
   }
   decorate(response, partial, request_id, cors_);
   TraceContext trace = continue_trace(partial);
   response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
   response.trace_id = std::move(trace.trace_id);
   return response;
+}
+
+Lane Api::lane(const Request& request) const {
+  const Target target = split_target(request.target);
+  const std::vector<Route>& routes =
+      (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+  const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
+  if (match.kind != MatchKind::found) return Lane::standard;
+  return routes.at(match.index).rate == RateGroup::auth ? Lane::auth : Lane::standard;
 }
 
 Response Api::dispatch(const Request& request, std::string_view request_id) const {

@@ -33,8 +33,14 @@ namespace detail {
 struct RouteTable;  // the routes one listener serves, defined in api.cpp
 }  // namespace detail
 
-// Why the server could not hand a request to handle().
-enum class Rejection { malformed_request, body_too_large, headers_too_large };
+// Why the server could not hand a request to handle(). overloaded: the request was read whole
+// but its worker pool's queue is full (503 + Retry-After; the connection stays usable).
+enum class Rejection { malformed_request, body_too_large, headers_too_large, overloaded };
+
+// Which worker pool runs a request: sign-up, login and refresh (the auth rate group, where the
+// password KDF runs) have their own small pool, so a login flood never queues ahead of reads
+// and probes on the standard one.
+enum class Lane { standard, auth };
 
 class Api {
  public:
@@ -47,6 +53,8 @@ class Api {
   // The answer to a request that could not be read; `partial` holds whatever was parsed.
   // Cheap and non-blocking.
   [[nodiscard]] Response reject(const Request& partial, Rejection why) const;
+  // The pool a request belongs to, from the route table. Cheap and non-blocking.
+  [[nodiscard]] Lane lane(const Request& request) const;
 
  private:
   [[nodiscard]] Response dispatch(const Request& request, std::string_view request_id) const;
