@@ -232,10 +232,17 @@ Response Api::reject(const Request& partial, Rejection why) const {
     case Rejection::malformed_request:
       response = protocol_error(400, "INVALID_INPUT", "malformed HTTP request", request_id);
       break;
-    case Rejection::overloaded:
+    case Rejection::overloaded: {
       response = protocol_error(503, "UNAVAILABLE", "server busy; retry shortly", request_id);
       response.headers.set("Retry-After", "1");
+      // A whole request: its route is known, so metrics and the access log name it.
+      const std::vector<Route>& routes =
+          (partial.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+      const RouteMatch match =
+          match_route(std::span<const Route>(routes), partial.method, split_target(partial.target).path);
+      if (match.kind == MatchKind::found) response.route = std::string(routes.at(match.index).path_template);
       break;
+    }
   }
   decorate(response, partial, request_id, cors_);
   TraceContext trace = continue_trace(partial);

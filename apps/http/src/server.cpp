@@ -379,7 +379,8 @@ class detail::Session : public std::enable_shared_from_this<Session> {
 
     const bool auth = server_.api().lane(request) == Lane::auth;
     if (auth && !server_.enter_auth_lane()) {
-      // Answered here, without queueing: a flood costs the I/O thread a few microseconds each.
+      // Answered here, without queueing: a refused login costs the I/O thread tens of
+      // microseconds and no worker (about 50 us each in the login_flood scenario).
       respond(server_.api().reject(request, Rejection::overloaded), request.method, version, keep_alive,
               false);
       return;
@@ -405,8 +406,8 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     ++served_;
     close_after_write_ = !keep_alive || server_.stopping();
     const auto elapsed = std::chrono::steady_clock::now() - started_;
-    // Checked here, not only in log_event: building the line's JSON costs more than the rest of
-    // a cached request's bookkeeping (profile in docs/performance.md).
+    // Checked here, not only in log_event: at warn level the line's JSON object was still built
+    // for every response, then dropped (docs/performance.md, "The cached list").
     if (log_enabled(LogLevel::info)) {
       log_access(method, response, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
                  client_ip_);
