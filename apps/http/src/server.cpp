@@ -68,6 +68,11 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 // CPU the scheduler then favours the I/O threads, reads and probes over it (a login flood
 // otherwise costs /healthz its fair share of the CPU). Lowering one's priority needs no privilege.
 constexpr int kAuthThreadNice = 10;
+// A sign-up, login or refresh refused because the auth pool is full is answered after this
+// delay, as if it had waited in a queue: a client that retries at once (a flood, a benchmark)
+// then sends tens of requests a second per connection instead of thousands, which would keep the
+// I/O thread busy answering 503s ahead of everything else. A timer costs the I/O thread nothing.
+constexpr std::chrono::milliseconds kShedDelay{50};
 
 void lower_auth_thread_priority() noexcept {
   thread_local bool lowered = false;
@@ -379,10 +384,14 @@ class detail::Session : public std::enable_shared_from_this<Session> {
 
     const bool auth = server_.api().lane(request) == Lane::auth;
     if (auth && !server_.enter_auth_lane()) {
-      // Answered here, without queueing: a refused login costs the I/O thread tens of
-      // microseconds and no worker (about 50 us each in the login_flood scenario).
-      respond(server_.api().reject(request, Rejection::overloaded), request.method, version, keep_alive,
-              false);
+      // Answered by the I/O thread without a worker, after kShedDelay.
+      shed_timer_.emplace(stream_.get_executor());
+      shed_timer_->expires_after(kShedDelay);
+      shed_timer_->async_wait([self = shared_from_this(), request = std::move(request), version,
+                               keep_alive](const ErrorCode&) mutable {
+        self->respond(self->server_.api().reject(request, Rejection::overloaded), request.method, version,
+                      keep_alive, false);
+      });
       return;
     }
     auto strand = stream_.get_executor();
@@ -494,6 +503,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<asio::steady_timer> shed_timer_;  // made on the first refused auth request
   bhttp::response<bhttp::string_body> response_;  // alive until its async_write completes
   std::array<char, 16 * 1024> drain_buffer_{};
   std::size_t drained_ = 0;
