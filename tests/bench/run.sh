@@ -29,7 +29,9 @@ pg_bin=${PARLEY_PG_BIN:-/usr/lib/postgresql/15/bin}
 readonly here root pg_bin
 readonly password=bench-demo-password # of every seeded account; a throwaway database
 # login last: the hashes still queued when wrk stops keep the worker pool busy for a while.
-readonly all_scenarios="cached_list list_random list_deep get_post create_post create_comment mix login"
+# login_flood: /healthz measured by a second wrk while the login endpoint is flooded.
+readonly all_scenarios="cached_list list_random list_deep get_post create_post create_comment mix login login_flood"
+readonly healthz_connections=4 # the probe's side of login_flood: a few monitors, not a crowd
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//' >&2
@@ -178,14 +180,17 @@ reset_peak_rss() { echo 5 >"/proc/$1/clear_refs" 2>/dev/null || true; }
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
 # ---- one wrk measurement: appends a JSON record to $raw (kind warmup|repeat)
-# run_wrk TARGET MODE SCENARIO CONNECTIONS SECONDS KIND URL SERVER_PID
+# run_wrk TARGET MODE SCENARIO CONNECTIONS SECONDS KIND URL SERVER_PID [SCRIPT [WRK_CONNECTIONS]]
+# (SCRIPT: the Lua script when not the scenario's own; the record keeps CONNECTIONS.)
 run_wrk() {
   local target=$1 mode=$2 scenario=$3 conns=$4 seconds=$5 kind=$6 url=$7 server_pid=$8
+  local script=${9:-$3} wrk_conns=$4
+  [[ $script == healthz ]] && wrk_conns=$healthz_connections
   local cpu_before cpu_after output line
   reset_peak_rss "$server_pid"
   cpu_before=$(cpu_seconds "$server_pid")
-  output=$(BENCH_LUA_DIR=$here/scenarios taskset -c 0 wrk -t1 -c "$conns" -d "${seconds}s" --timeout 5s \
-    -s "$here/scenarios/$scenario.lua" "$url" 2>&1) || die "wrk failed for $scenario: $output"
+  output=$(BENCH_LUA_DIR=$here/scenarios taskset -c 0 wrk -t1 -c "$wrk_conns" -d "${seconds}s" --timeout 5s \
+    -s "$here/scenarios/$script.lua" "$url" 2>&1) || die "wrk failed for $scenario: $output"
   cpu_after=$(cpu_seconds "$server_pid")
   line=$(grep '^BENCH_RESULT ' <<<"$output" | head -n 1) || die "no result from wrk for $scenario: $output"
   python3 "$here/report.py" record --target "$target" --mode "$mode" --scenario "$scenario" \
@@ -210,13 +215,37 @@ measure_wrk() { # TARGET MODE SCENARIO CONNECTIONS URL SERVER_PID
   fi
 }
 
+# ---- login_flood: the login endpoint flooded at CONNECTIONS by one wrk (in the background)
+# while a second wrk, also on CPU 0, measures GET /healthz at a few connections. Both runs are
+# recorded: scenario login_flood (logins; 503 refusals counted as shed) and
+# healthz_during_login_flood, whose p99 is the figure of the issue's target.
+run_login_flood() { # CONNECTIONS SECONDS KIND URL SERVER_PID
+  local conns=$1 seconds=$2 kind=$3 url=$4 server_pid=$5 flood
+  run_wrk parley "$mode" login_flood "$conns" "$seconds" "$kind" "$url" "$server_pid" &
+  flood=$!
+  sleep 0.5 # the flood is under way before the probe starts
+  run_wrk parley "$mode" healthz_during_login_flood "$conns" "$((seconds > 1 ? seconds - 1 : 1))" "$kind" \
+    "$url" "$server_pid" healthz
+  wait "$flood" || die "the login flood failed"
+}
+
+measure_login_flood() { # CONNECTIONS URL SERVER_PID
+  local i
+  run_login_flood "$1" "$warmup" warmup "$2" "$3"
+  for i in $(seq 1 "$repeats"); do run_login_flood "$1" "$duration" repeat "$2" "$3"; done
+}
+
 # ---- one pgbench measurement, same shape of record
 run_pgbench() { # SCRIPT CONNECTIONS SECONDS KIND
   local script=$1 conns=$2 seconds=$3 kind=$4 clients output
   # postgres.sh allows 200 connections: pgbench at 1 000 runs with 190 (noted in the record).
   clients=$((conns > 190 ? 190 : conns))
   rm -rf "$work/pgbench-log" && mkdir -p "$work/pgbench-log"
-  output=$(cd "$work/pgbench-log" && taskset -c 0 "$pg_bin/pgbench" -n -M prepared -c "$clients" -j 1 \
+  # The list statements: the generic plan Parley's pooled connections settle on (a fresh pgbench
+  # connection would spend its first five executions on custom plans; see list_random.sql).
+  local pgoptions=
+  [[ $script == list_* ]] && pgoptions="-c plan_cache_mode=force_generic_plan"
+  output=$(cd "$work/pgbench-log" && PGOPTIONS=$pgoptions taskset -c 0 "$pg_bin/pgbench" -n -M prepared -c "$clients" -j 1 \
     -T "$seconds" -f "$here/sql/$script.sql" -D pages="$pages" -D pool="$pool_size" -D author="$author_id" \
     --log --log-prefix=tx "$pg_conninfo" 2>&1) || die "pgbench failed for $script: $output"
   python3 "$here/report.py" record-pgbench --scenario "$script" --connections "$conns" --clients "$clients" \
@@ -326,7 +355,11 @@ bench_mode() { # postgres|sqlite
   local scenario conns
   for scenario in $scenarios; do
     for conns in $connections; do
-      measure_wrk parley "$mode" "$scenario" "$conns" "$url" "$server_pid"
+      if [[ $scenario == login_flood ]]; then
+        measure_login_flood "$conns" "$url" "$server_pid"
+      else
+        measure_wrk parley "$mode" "$scenario" "$conns" "$url" "$server_pid"
+      fi
       # Work queued by the last connections (e.g. password hashes) must not leak into the next.
       wait_http "$url/api/v1/posts?page=1&size=1" || die "parley stopped answering after $scenario"
     done

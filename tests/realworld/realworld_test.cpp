@@ -480,6 +480,22 @@ TEST_CASE("RealWorld routes spend the same rate budgets as the native ones", "[r
   CHECK(limited.response.route == "/api/users/login");
 }
 
+TEST_CASE("RealWorld's sign-up and log-in run on the auth lane, as the native ones do", "[realworld]") {
+  const World world;
+  const auto lane = [&](std::string method, std::string target) {
+    http::Request request;
+    request.method = std::move(method);
+    request.target = std::move(target);
+    return world.api->lane(request);
+  };
+  CHECK(lane("POST", "/api/users/login") == http::Lane::auth);
+  CHECK(lane("POST", "/api/users") == http::Lane::auth);
+  CHECK(lane("POST", "/api/v1/auth/login") == http::Lane::auth);
+  CHECK(lane("GET", "/api/articles") == http::Lane::standard);
+  CHECK(lane("GET", "/api/users/login") == http::Lane::standard);  // 405: no hashing
+  CHECK(lane("GET", "/nowhere") == http::Lane::standard);
+}
+
 TEST_CASE("without the frontend mounted, RealWorld's paths are unknown", "[realworld]") {
   const World world(std::nullopt, /*mount=*/false);
   const Answer answer = world.call("GET", "/api/tags");

@@ -225,6 +225,21 @@ TEST_CASE("an unknown email is unauthorized even when the dummy hash cannot be m
         ErrorCode::unauthorized);
 }
 
+TEST_CASE("an unknown email gets the hasher's unavailable, as a known one would", "[auth][log_in][mock]") {
+  World world;
+  MockPasswordHasher hasher;
+  core::AuthService auth(world.config, world.users, world.tokens, hasher, world.signer, world.opaque,
+                         world.clock, world.ids);
+  trompeloeil::sequence seq;
+  REQUIRE_CALL(hasher, hash(_)).IN_SEQUENCE(seq).RETURN(core::Error::unavailable("saturated"));
+  REQUIRE_CALL(hasher, hash(_)).IN_SEQUENCE(seq).RETURN(std::string("dummy-hash"));
+  REQUIRE_CALL(hasher, verify(_, "dummy-hash"))
+      .IN_SEQUENCE(seq)
+      .RETURN(core::Error::unavailable("saturated"));
+  CHECK(fails(auth.log_in(email("ghost@example.com"), password("guess-123"))).code == ErrorCode::unavailable);
+  CHECK(fails(auth.log_in(email("ghost@example.com"), password("guess-123"))).code == ErrorCode::unavailable);
+}
+
 TEST_CASE("a blocked user with the right password is forbidden; a wrong one stays unauthorized",
           "[auth][log_in]") {
   World world;

@@ -1,5 +1,7 @@
 // The caching decorators over the memory adapter and MemoryCache: hits after misses, no stale
 // read after any kind of write, a cache that is down or holds garbage never changes an answer.
+#include <optional>
+
 #include "parley/core/caching/cache_codec.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
 #include "parley/memory/memory_cache.hpp"
@@ -15,20 +17,21 @@ using std::chrono::seconds;
 // were written so a test can corrupt them.
 class SwitchableCache final : public core::Cache {
  public:
-  explicit SwitchableCache(core::Clock& clock) : inner_(clock) {}
+  explicit SwitchableCache(core::Clock& clock) : clock_(clock) {}
 
   core::Result<std::optional<std::string>> get(std::string_view key) override {
     if (down) return core::Error::unavailable("cache down");
-    return inner_.get(key);
+    read.emplace_back(key);
+    return inner_->get(key);
   }
   core::Status set(std::string_view key, std::string_view value, seconds ttl) override {
     if (down) return core::Error::unavailable("cache down");
     written.emplace_back(key);
-    return inner_.set(key, value, ttl);
+    return inner_->set(key, value, ttl);
   }
   core::Status remove(std::string_view key) override {
     if (down) return core::Error::unavailable("cache down");
-    return inner_.remove(key);
+    return inner_->remove(key);
   }
   core::Status ping() override {
     if (down) return core::Error::unavailable("cache down");
@@ -37,15 +40,22 @@ class SwitchableCache final : public core::Cache {
   // Overwrites every entry written so far but the generations with `garbage`.
   void corrupt_entries(std::string_view garbage) {
     for (const auto& key : written) {
-      if (key.find(":gen") == std::string::npos) REQUIRE(inner_.set(key, garbage, seconds(60)).ok());
+      if (key.find(":gen") == std::string::npos) REQUIRE(inner_->set(key, garbage, seconds(60)).ok());
     }
+  }
+  // As a Redis restart without persistence: every key, generations included, is gone.
+  void lose_everything() {
+    inner_.emplace(clock_);
+    written.clear();
   }
 
   bool down = false;
   std::vector<std::string> written;
+  std::vector<std::string> read;  // keys asked for, in order
 
  private:
-  memory::MemoryCache inner_;
+  core::Clock& clock_;
+  std::optional<memory::MemoryCache> inner_{std::in_place, clock_};
 };
 
 // The services of World, but over the caching decorators.
@@ -374,6 +384,56 @@ TEST_CASE("find_many reads through, so authors in views are never stale", "[cach
   const std::vector<core::UserId> ids{alice_user.id};
   CHECK(must(world.users.find_many(ids)).front().bio.str() == "changed behind");
   CHECK(must(world.post_service.get(nullptr, post.id)).author.bio.str() == "changed behind");
+}
+
+TEST_CASE("a feed page kept in process costs one read of the generation", "[caching][lists][local]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  world.publish(alice, "first");
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});  // miss: stored and kept
+  world.cache.read.clear();
+  const auto before = hits(world.stats.post_list());
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  CHECK(world.cache.read == std::vector<std::string>{"post:gen"});
+  CHECK(hits(world.stats.post_list()) == before + 1);
+}
+
+TEST_CASE("a post written through another instance shows at once in a kept feed page",
+          "[caching][lists][local]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  world.publish(alice, "first");
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});  // from the kept page
+  // A second instance: its own decorators and generations over the same cache and database.
+  core::CacheGenerations other_generations{world.cache, world.ids};
+  core::CacheStats other_stats;
+  core::CachingPostRepository other_posts{world.stored_posts, world.cache, other_generations, other_stats,
+                                          core::CacheTtls{}};
+  core::PostService other_service{other_posts,   world.users, world.likes,
+                                  world.follows, world.clock, world.ids};
+  world.clock.advance(std::chrono::milliseconds(10));
+  must(other_service.create(alice, core::NewPost{title("second"), body("Body of second"), true}));
+  CHECK(titles(world.feed()) == std::vector<std::string>{"second", "first"});
+}
+
+TEST_CASE("a cache that lost its keys never brings back a page kept before", "[caching][lists][local]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  // Written behind the decorator: the generation is still absent ("0") when the feed is read.
+  world.clock.advance(std::chrono::milliseconds(10));
+  must(world.stored_posts.create(core::Post{.id = core::PostId{world.ids.next()},
+                                            .author_id = alice_user.id,
+                                            .title = title("first"),
+                                            .body = body("Body of first"),
+                                            .is_published = true,
+                                            .created_at = world.clock.now(),
+                                            .updated_at = world.clock.now()}));
+  CHECK(titles(world.feed()) == std::vector<std::string>{"first"});
+  world.publish(alice, "second");  // a new generation...
+  world.cache.lose_everything();   // ...lost with every key: the generation reads "0" again
+  CHECK(titles(world.feed()) == std::vector<std::string>{"second", "first"});
 }
 
 TEST_CASE("no stale user is served after any user write", "[caching][users]") {

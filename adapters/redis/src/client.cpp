@@ -38,59 +38,58 @@ timeval to_timeval(std::chrono::milliseconds duration) {
 }
 
 // Writing to a socket the server has closed raises SIGPIPE, whose default action ends the
-// process. Like libpq, block it on this thread for the duration of a command and swallow one
-// we caused, leaving the process's signal handling alone.
-class SigpipeGuard {
- public:
-  SigpipeGuard() noexcept {
-    sigemptyset(&pipe_);
-    sigaddset(&pipe_, SIGPIPE);
-    sigset_t previous;
-    sigemptyset(&previous);
-    pthread_sigmask(SIG_BLOCK, &pipe_, &previous);
-    was_blocked_ = sigismember(&previous, SIGPIPE) == 1;
-    sigset_t pending;
-    sigemptyset(&pending);
-    sigpending(&pending);
-    was_pending_ = sigismember(&pending, SIGPIPE) == 1;
-  }
-  ~SigpipeGuard() {
-    if (!was_pending_) {
-      sigset_t pending;
-      sigemptyset(&pending);
-      sigpending(&pending);
-      if (sigismember(&pending, SIGPIPE) == 1) {
-        const timespec no_wait{};
-        sigtimedwait(&pipe_, nullptr, &no_wait);
-      }
-    }
-    if (!was_blocked_) pthread_sigmask(SIG_UNBLOCK, &pipe_, nullptr);
-  }
-  SigpipeGuard(const SigpipeGuard&) = delete;
-  SigpipeGuard& operator=(const SigpipeGuard&) = delete;
-  SigpipeGuard(SigpipeGuard&&) = delete;
-  SigpipeGuard& operator=(SigpipeGuard&&) = delete;
+// process. Like libpq, block it on the calling thread, leaving the process's handler alone.
+// Unlike a block/unblock pair around every command (four system calls per round trip, a few
+// percent of a cached request's CPU in docs/performance.md), a thread blocks it once, on its
+// first command, and keeps it blocked. A SIGPIPE can only come from a write that failed, so a
+// pending one we caused is swallowed on the failure path only.
+void block_sigpipe_once() noexcept {
+  thread_local bool blocked = false;
+  if (blocked) return;
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  blocked = true;
+}
 
- private:
-  sigset_t pipe_{};
-  bool was_blocked_ = false;
-  bool was_pending_ = false;
-};
+void swallow_sigpipe() noexcept {
+  sigset_t pending;
+  sigemptyset(&pending);
+  sigpending(&pending);
+  if (sigismember(&pending, SIGPIPE) != 1) return;
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  const timespec no_wait{};
+  sigtimedwait(&pipe, nullptr, &no_wait);
+}
 
 // One round trip, every argument with its length ("%b"-style): user data is never parsed as
 // command syntax. nullptr on an I/O failure, the context's err and errstr saying why.
 ReplyPtr send_command(redisContext& context, std::span<const std::string_view> args) {
-  std::vector<const char*> argv;
-  std::vector<std::size_t> lengths;
-  argv.reserve(args.size());
-  lengths.reserve(args.size());
-  for (const auto arg : args) {
-    argv.push_back(arg.empty() ? "" : arg.data());
-    lengths.push_back(arg.size());
+  constexpr std::size_t kInlineArgs = 8;  // every command of the adapter: no allocation
+  std::array<const char*, kInlineArgs> inline_argv{};
+  std::array<std::size_t, kInlineArgs> inline_lengths{};
+  std::vector<const char*> heap_argv;
+  std::vector<std::size_t> heap_lengths;
+  const char** argv = inline_argv.data();
+  std::size_t* lengths = inline_lengths.data();
+  if (args.size() > kInlineArgs) {
+    heap_argv.resize(args.size());
+    heap_lengths.resize(args.size());
+    argv = heap_argv.data();
+    lengths = heap_lengths.data();
   }
-  const SigpipeGuard guard;
-  return ReplyPtr(static_cast<redisReply*>(
-      redisCommandArgv(&context, static_cast<int>(argv.size()), argv.data(), lengths.data())));
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    argv[i] = args[i].empty() ? "" : args[i].data();
+    lengths[i] = args[i].size();
+  }
+  block_sigpipe_once();
+  ReplyPtr reply(
+      static_cast<redisReply*>(redisCommandArgv(&context, static_cast<int>(args.size()), argv, lengths)));
+  if (!reply) swallow_sigpipe();
+  return reply;
 }
 
 Reply convert(const redisReply& reply) {

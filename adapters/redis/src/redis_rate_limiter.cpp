@@ -33,6 +33,25 @@ return {1, string.format('%.0f', next_tat)}
 
 }  // namespace
 
+core::Result<std::string> RedisRateLimiter::script_digest() {
+  {
+    const std::lock_guard lock(digest_mutex_);
+    if (!digest_.empty()) return digest_;
+  }
+  auto loaded = client_.command({"SCRIPT", "LOAD", kHitScript});
+  if (!loaded) return std::move(loaded).error();
+  if (loaded->kind != Reply::Kind::string || loaded->text.empty())
+    return core::Error::internal("redis: unexpected reply to SCRIPT LOAD");
+  const std::lock_guard lock(digest_mutex_);
+  digest_ = loaded->text;
+  return digest_;
+}
+
+void RedisRateLimiter::forget_digest() {
+  const std::lock_guard lock(digest_mutex_);
+  digest_.clear();
+}
+
 core::Result<core::RateDecision> RedisRateLimiter::hit(std::string_view key, const core::RatePolicy& policy) {
   auto params = core::GcraParams::of(policy);
   if (!params) return std::move(params).error();
@@ -40,8 +59,18 @@ core::Result<core::RateDecision> RedisRateLimiter::hit(std::string_view key, con
     const std::int64_t now = core::to_micros(clock_.now());
     std::string name(kKeys);
     name.append(key);
-    auto reply = client_.command({"EVAL", kHitScript, "1", client_.key(name), std::to_string(now),
-                                  std::to_string(params->interval_us), std::to_string(params->span_us)});
+    const std::string redis_key = client_.key(name);
+    const std::string now_text = std::to_string(now);
+    const std::string interval = std::to_string(params->interval_us);
+    const std::string span = std::to_string(params->span_us);
+    // By digest: the script's text is neither sent nor hashed by Redis on every hit.
+    auto digest = script_digest();
+    if (!digest) return std::move(digest).error();
+    auto reply = client_.command({"EVALSHA", *digest, "1", redis_key, now_text, interval, span});
+    if (!reply && reply.error().message.find("NOSCRIPT") != std::string::npos) {
+      forget_digest();
+      reply = client_.command({"EVAL", kHitScript, "1", redis_key, now_text, interval, span});
+    }
     if (!reply) return std::move(reply).error();
     if (reply->kind != Reply::Kind::array || reply->elements.size() != 2 ||
         reply->elements[0].kind != Reply::Kind::integer || reply->elements[1].kind != Reply::Kind::string) {

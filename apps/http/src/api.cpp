@@ -404,12 +404,45 @@ Response Api::reject(const Request& partial, Rejection why) const {
     case Rejection::malformed_request:
       response = protocol_error(400, "INVALID_INPUT", "malformed HTTP request", request_id);
       break;
+    case Rejection::overloaded: {
+      response = protocol_error(503, "UNAVAILABLE", "server busy; retry shortly", request_id);
+      response.headers.set("Retry-After", "1");
+      // A whole request: its route is known, so metrics and the access log name it.
+      const std::vector<Route>& routes =
+          (partial.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+      const RouteMatch match =
+          match_route(std::span<const Route>(routes), partial.method, split_target(partial.target).path);
+      if (match.kind == MatchKind::found) response.route = std::string(routes.at(match.index).path_template);
+      break;
+    }
   }
   decorate(response, partial, request_id, cors_);
   TraceContext trace = continue_trace(partial);
   response.headers.set(std::string(kTraceparentHeader), format_traceparent(trace));
   response.trace_id = std::move(trace.trace_id);
   return response;
+}
+
+Lane Api::lane(const Request& request) const {
+  const Target target = split_target(request.target);
+  const std::vector<Route>& routes =
+      (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
+  const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
+  if (match.kind == MatchKind::found) {
+    return routes.at(match.index).rate == RateGroup::auth ? Lane::auth : Lane::standard;
+  }
+  // A mounted frontend's sign-up and log-in hash passwords too (dispatch's order: main listener,
+  // only when the native table does not know the path).
+  if (match.kind == MatchKind::not_found && request.listener == Listener::main) {
+    for (const Frontend& frontend : frontends_) {
+      const RouteMatch mounted =
+          match_route(std::span<const FrontendRoute>(frontend.routes), request.method, target.path);
+      if (mounted.kind == MatchKind::found) {
+        return frontend.routes.at(mounted.index).rate == RateGroup::auth ? Lane::auth : Lane::standard;
+      }
+    }
+  }
+  return Lane::standard;
 }
 
 Response Api::dispatch(const Request& request, std::string_view request_id) const {

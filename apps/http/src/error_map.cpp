@@ -54,6 +54,8 @@ Response envelope(unsigned status, std::string_view code, std::string_view messa
   response.status = status;
   response.body = boost::json::serialize(body);
   if (status == 401) response.headers.set("WWW-Authenticate", "Bearer");
+  // A dependency that is down or load being shed: worth retrying soon, not in a tight loop.
+  if (status == 503) response.headers.set("Retry-After", "1");
   return response;
 }
 

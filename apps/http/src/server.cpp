@@ -1,15 +1,20 @@
 // Boost.Beast HTTP/1.1 server: a listener and one Session per connection on its own strand.
 // The I/O threads only read, parse and write; Api::handle (which blocks on SQLite, scrypt...)
 // runs on a separate worker pool and its response is posted back to the connection's strand.
+// Requests of Lane::auth (the password KDF) run on a small pool of their own with a bounded
+// queue, answered 503 by the I/O thread when it is full, so a login flood never delays reads.
 // One request is in flight per connection, so pipelined requests are answered in order.
 #include "parley/http/server.hpp"
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <csignal>
 #include <mutex>
 #include <optional>
+#include <sys/resource.h>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -59,6 +64,23 @@ constexpr std::size_t kFirstReadBytes = 4096;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// The auth pool's threads run at this nice value: the KDF is meant to be slow, and on a busy
+// CPU the scheduler then favours the I/O threads, reads and probes over it (a login flood
+// otherwise costs /healthz its fair share of the CPU). Lowering one's priority needs no privilege.
+constexpr int kAuthThreadNice = 10;
+// A sign-up, login or refresh refused because the auth pool is full is answered after this
+// delay, as if it had waited in a queue: a client that retries at once (a flood, a benchmark)
+// then sends tens of requests a second per connection instead of thousands, which would keep the
+// I/O thread busy answering 503s ahead of everything else. A timer costs the I/O thread nothing.
+constexpr std::chrono::milliseconds kShedDelay{50};
+
+void lower_auth_thread_priority() noexcept {
+  thread_local bool lowered = false;
+  if (lowered) return;
+  lowered = true;
+  // Linux: PRIO_PROCESS with a thread id applies to that thread only. Best effort.
+  static_cast<void>(setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kAuthThreadNice));
+}
 
 bool is_http_error(const ErrorCode& ec) {
   return ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category();
@@ -143,7 +165,8 @@ class detail::ServerCore {
         control_(asio::make_strand(ioc_)),
         signals_(control_, SIGINT, SIGTERM),
         grace_timer_(control_),
-        workers_(config_.worker_threads) {
+        workers_(config_.worker_threads),
+        auth_workers_(std::max(1U, config_.auth_threads)) {
     acceptors_.push_back(
         std::make_unique<Acceptor>(control_, Listener::main, ListenAddress{config_.address, config_.port}));
     if (config_.admin)
@@ -154,6 +177,8 @@ class detail::ServerCore {
     // run() joins the workers; this covers a Server that never ran or failed to listen.
     workers_.stop();
     workers_.join();
+    auth_workers_.stop();
+    auth_workers_.join();
   }
 
   core::Status run();
@@ -167,6 +192,15 @@ class detail::ServerCore {
   [[nodiscard]] HttpMetrics* metrics() const noexcept { return metrics_; }
   [[nodiscard]] bool stopping() const noexcept { return stopping_.load(); }
   asio::thread_pool& workers() noexcept { return workers_; }
+  asio::thread_pool& auth_workers() noexcept { return auth_workers_; }
+  // Takes a place in the auth pool (running or queued); false when all are taken.
+  bool enter_auth_lane() noexcept {
+    const std::size_t places = std::max(1U, config_.auth_threads) + config_.auth_queue;
+    if (auth_in_flight_.fetch_add(1) < places) return true;
+    auth_in_flight_.fetch_sub(1);
+    return false;
+  }
+  void leave_auth_lane() noexcept { auth_in_flight_.fetch_sub(1); }
   void session_closed(Session* session);
 
  private:
@@ -196,6 +230,8 @@ class detail::ServerCore {
   asio::steady_timer grace_timer_;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
   asio::thread_pool workers_;
+  asio::thread_pool auth_workers_;
+  std::atomic<std::size_t> auth_in_flight_{0};
 };
 
 class detail::Session : public std::enable_shared_from_this<Session> {
@@ -346,15 +382,30 @@ class detail::Session : public std::enable_shared_from_this<Session> {
       in_flight_ = true;
     }
 
-    auto strand = stream_.get_executor();
-    asio::post(server_.workers(), [self = shared_from_this(), strand, request = std::move(request), version,
-                                   keep_alive]() mutable {
-      Response response = self->server_.api().handle(request);
-      asio::post(strand, [self, method = std::move(request.method), response = std::move(response), version,
-                          keep_alive]() mutable {
-        self->respond(std::move(response), method, version, keep_alive, false);
+    const bool auth = server_.api().lane(request) == Lane::auth;
+    if (auth && !server_.enter_auth_lane()) {
+      // Answered by the I/O thread without a worker, after kShedDelay.
+      shed_timer_.emplace(stream_.get_executor());
+      shed_timer_->expires_after(kShedDelay);
+      shed_timer_->async_wait([self = shared_from_this(), request = std::move(request), version,
+                               keep_alive](const ErrorCode&) mutable {
+        self->respond(self->server_.api().reject(request, Rejection::overloaded), request.method, version,
+                      keep_alive, false);
       });
-    });
+      return;
+    }
+    auto strand = stream_.get_executor();
+    asio::post(auth ? server_.auth_workers() : server_.workers(),
+               [self = shared_from_this(), strand, request = std::move(request), version, keep_alive,
+                auth]() mutable {
+                 if (auth) lower_auth_thread_priority();
+                 Response response = self->server_.api().handle(request);
+                 if (auth) self->server_.leave_auth_lane();
+                 asio::post(strand, [self, method = std::move(request.method), response = std::move(response),
+                                     version, keep_alive]() mutable {
+                   self->respond(std::move(response), method, version, keep_alive, false);
+                 });
+               });
   }
 
   // `refused`: the request could not be read, so after answering, the connection lingers and closes.
@@ -364,8 +415,12 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     ++served_;
     close_after_write_ = !keep_alive || server_.stopping();
     const auto elapsed = std::chrono::steady_clock::now() - started_;
-    log_access(method, response, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
-               client_ip_);
+    // Checked here, not only in log_event: at warn level the line's JSON object was still built
+    // for every response, then dropped (docs/performance.md, "The cached list").
+    if (log_enabled(LogLevel::info)) {
+      log_access(method, response, std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count(),
+                 client_ip_);
+    }
     if (auto* metrics = server_.metrics()) {
       metrics->record(method, response.route, response.status,
                       std::chrono::duration<double>(elapsed).count());
@@ -448,6 +503,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
+  std::optional<asio::steady_timer> shed_timer_;  // made on the first refused auth request
   bhttp::response<bhttp::string_body> response_;  // alive until its async_write completes
   std::array<char, 16 * 1024> drain_buffer_{};
   std::size_t drained_ = 0;
@@ -518,6 +574,7 @@ core::Status ServerCore::run() {
 
   finished_ = true;
   workers_.join();
+  auth_workers_.join();
   log_event(LogLevel::info, "stopped");
   return {};
 }
@@ -612,6 +669,7 @@ void ServerCore::force_stop() {
     session->force_close();
   // Requests still running on workers finish there; run() joins them before returning.
   workers_.stop();
+  auth_workers_.stop();
   ioc_.stop();
 }
 

@@ -273,6 +273,12 @@ void App::register_metrics() {
       out.counter("cache_errors_total", "Reads and writes that bypassed an unavailable cache.", errors);
     });
   }
+  registry.add_collector([this](http::CollectorOutput& out) {
+    out.counter(
+        "password_hash_rejections_total",
+        "Password hashes refused with 503 because PARLEY_HASH_CONCURRENCY + PARLEY_HASH_QUEUE were busy.",
+        {{{}, static_cast<double>(bounded_hasher_.rejections())}});
+  });
   if (rate_limits_) {
     registry.add_collector([this](http::CollectorOutput& out) {
       std::vector<http::Sample> samples;
@@ -307,11 +313,12 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
     : clock_(std::move(clock)),
       ids_(*clock_),
       hasher_(crypto::ScryptParams{.log2_n = config.scrypt_log2n}),
+      bounded_hasher_(hasher_, config.hashing),
       signer_(std::move(signer)),
       metrics_(std::move(metrics)),
       storage_(std::move(storage)),
-      auth_(config.auth, *storage_.users, *storage_.tokens, hasher_, signer_, opaque_, *clock_, ids_),
-      user_service_(*storage_.users, *storage_.tokens, hasher_, *clock_),
+      auth_(config.auth, *storage_.users, *storage_.tokens, bounded_hasher_, signer_, opaque_, *clock_, ids_),
+      user_service_(*storage_.users, *storage_.tokens, bounded_hasher_, *clock_),
       post_service_(*storage_.posts, *storage_.users, *storage_.likes, *storage_.follows, *clock_, ids_),
       comment_service_(*storage_.posts, *storage_.comments, *storage_.users, *storage_.follows, *clock_,
                        ids_),

@@ -39,6 +39,8 @@ constexpr std::array kKnownVariables = {
     "PARLEY_SHUTDOWN_GRACE_SECONDS",
     "PARLEY_CORS_ORIGINS",
     "PARLEY_SCRYPT_LOG2N",
+    "PARLEY_HASH_CONCURRENCY",
+    "PARLEY_HASH_QUEUE",
     "PARLEY_DB_POOL_SIZE",
     "PARLEY_MIGRATE_ON_START",
     "PARLEY_DATABASE_URL",
@@ -58,6 +60,7 @@ constexpr std::array kKnownVariables = {
 };
 
 constexpr std::size_t kMinSecretBytes = 32;
+constexpr std::size_t kMaxDefaultHashQueue = 1;
 
 bool is_ip_address(const std::string& text) {
   std::array<unsigned char, 16> buffer{};
@@ -292,6 +295,22 @@ void parse_rate_limits(Reader& reader, http::RateLimitSettings& settings) {
   }
 }
 
+// Password hashes may hold at most all worker threads but one (when there is more than one), so
+// a login flood never starves reads and probes. Defaults: one hash at a time (scrypt is
+// CPU-bound) and a small waiting room within that bound.
+void parse_hashing_limits(Reader& reader, unsigned worker_threads, HashingLimits& limits) {
+  const std::size_t budget = worker_threads > 1 ? worker_threads - 1 : 1;
+  limits.concurrency = reader.integer<std::size_t>("PARLEY_HASH_CONCURRENCY", 1, 1, 1024);
+  const std::size_t room = budget > limits.concurrency ? budget - limits.concurrency : 0;
+  limits.queue =
+      reader.integer<std::size_t>("PARLEY_HASH_QUEUE", std::min(room, kMaxDefaultHashQueue), 0, 4096);
+  if (limits.concurrency + limits.queue > budget) {
+    reader.fail(reader.raw("PARLEY_HASH_QUEUE") ? "PARLEY_HASH_QUEUE" : "PARLEY_HASH_CONCURRENCY",
+                "PARLEY_HASH_CONCURRENCY + PARLEY_HASH_QUEUE must be at most PARLEY_WORKER_THREADS - 1 (" +
+                    std::to_string(budget) + "), so hashing never holds every worker thread");
+  }
+}
+
 // One libpq value at `text`'s start: bare up to white space, or single-quoted; backslash escapes.
 std::string conninfo_value(std::string_view& text) {
   std::string value;
@@ -413,6 +432,10 @@ core::Result<Config> parse_config(const Environment& env) {
   }
   parse_cors(reader, config.cors_origins);
   config.scrypt_log2n = reader.integer<std::uint8_t>("PARLEY_SCRYPT_LOG2N", config.scrypt_log2n, 10, 22);
+  parse_hashing_limits(reader, server.worker_threads, config.hashing);
+  // Sign-up, login and refresh run on a pool of that many threads with that queue (server.cpp).
+  server.auth_threads = static_cast<unsigned>(config.hashing.concurrency);
+  server.auth_queue = config.hashing.queue;
   config.db_pool_size = reader.integer<std::size_t>("PARLEY_DB_POOL_SIZE", config.db_pool_size, 1, 64);
   if (const auto migrate = reader.raw("PARLEY_MIGRATE_ON_START")) {
     if (*migrate == "true") {

@@ -2,6 +2,7 @@
 // store; on a write, write through and then store a fresh generation.
 #include "parley/core/caching/caching_repositories.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "parley/core/caching/cache_codec.hpp"
@@ -150,12 +151,45 @@ Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
   }
   const std::string key = "post_list:" + *generation + ":" + std::to_string(query.page.offset()) + ":" +
                           std::to_string(query.page.size);
+  // Not under the absent generation "0": a cache that lost its keys (a restart) reads "0" again,
+  // and a page kept from before it lost them may predate writes made since.
+  const bool local = *generation != "0";
+  if (auto kept = local ? local_page(key) : std::nullopt) {
+    count(counters.hits);
+    return *std::move(kept);
+  }
   bool reachable = true;
   auto cached = lookup<Page<Post>>(cache_, key, counters, decode_post_page, reachable);
-  if (cached) return *std::move(cached);
+  if (cached) {
+    if (local) keep_local(key, *cached);
+    return *std::move(cached);
+  }
   auto listed = inner_.list(query);
-  if (listed && reachable) store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
+  if (listed && reachable) {
+    store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
+    if (local) keep_local(key, *listed);
+  }
   return listed;
+}
+
+std::optional<Page<Post>> CachingPostRepository::local_page(const std::string& key) {
+  const auto now = std::chrono::steady_clock::now();
+  const std::lock_guard lock(local_mutex_);
+  const auto it = local_pages_.find(key);
+  if (it == local_pages_.end()) return std::nullopt;
+  if (it->second.expires_at <= now) {
+    local_pages_.erase(it);
+    return std::nullopt;
+  }
+  return it->second.page;
+}
+
+void CachingPostRepository::keep_local(const std::string& key, const Page<Post>& page) {
+  const auto expires_at = std::chrono::steady_clock::now() + std::min(kLocalPageTtl, ttls_.list);
+  const std::lock_guard lock(local_mutex_);
+  // Pages of older generations are never asked for again: a full map is simply started over.
+  if (local_pages_.size() >= kLocalPages && !local_pages_.contains(key)) local_pages_.clear();
+  local_pages_.insert_or_assign(key, LocalPage{page, expires_at});
 }
 
 Result<std::vector<Tag>> CachingPostRepository::popular_tags(std::size_t limit) {

@@ -76,14 +76,20 @@ Result<SessionTokens> AuthService::log_in(const Email& email, const Password& pa
     }
     if (!dummy) {
       if (auto dummy_password = Password::parse(kDummyPassword)) {
-        if (auto hashed = hasher_.hash(*dummy_password)) {
+        auto hashed = hasher_.hash(*dummy_password);
+        // A hasher that sheds load answers as it would for a real account: no enumeration.
+        if (!hashed && hashed.error().code == ErrorCode::unavailable) return std::move(hashed).error();
+        if (hashed) {
           dummy = std::move(hashed).value();
           const std::lock_guard lock(dummy_mutex_);
           dummy_hash_ = dummy;
         }
       }
     }
-    if (dummy) (void)hasher_.verify(password, *dummy);
+    if (dummy) {
+      auto checked = hasher_.verify(password, *dummy);
+      if (!checked && checked.error().code == ErrorCode::unavailable) return std::move(checked).error();
+    }
     return Error::unauthorized(kBadCredentials);
   }
 

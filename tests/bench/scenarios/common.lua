@@ -10,9 +10,15 @@ function setup(thread)
 end
 
 non2xx = 0
+shed = 0
+-- A scenario that floods on purpose sets this: its 503 answers (load shed, with Retry-After)
+-- are then counted as `shed`, not as errors, and its req/s counts the 2xx answers only.
+shed_is_expected = false
 
 function response(status, headers, body)
-  if status < 200 or status > 299 then
+  if status == 503 and shed_is_expected then
+    shed = shed + 1
+  elseif status < 200 or status > 299 then
     non2xx = non2xx + 1
   end
 end
@@ -49,15 +55,16 @@ function text(bytes)
 end
 
 function done(summary, latency, requests)
-  local bad = 0
+  local bad, dropped = 0, 0
   for _, thread in ipairs(threads) do
     bad = bad + (thread:get("non2xx") or 0)
+    dropped = dropped + (thread:get("shed") or 0)
   end
   local e = summary.errors
   io.write(string.format(
     'BENCH_RESULT {"requests":%d,"duration_s":%.3f,"rps":%.1f,"p50_ms":%.3f,"p99_ms":%.3f,' ..
-    '"max_ms":%.3f,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,"non2xx":%d}}\n',
+    '"max_ms":%.3f,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d,"status":%d,"non2xx":%d},"shed":%d}\n',
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
-    e.connect, e.read, e.write, e.timeout, e.status, bad))
+    e.connect, e.read, e.write, e.timeout, e.status, bad, dropped))
 end

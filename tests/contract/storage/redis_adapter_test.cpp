@@ -417,6 +417,21 @@ TEST_CASE("Redis: a rate-limit key lives until its allowance is full again", "[r
   CHECK(pttl(*client, key) <= 60'000);
 }
 
+TEST_CASE("Redis: the rate limiter keeps its budget after the server forgets its script", "[redis]") {
+  testing::FakeClock clock;
+  auto client = open_redis(redis_test_config());
+  redis::RedisRateLimiter limiter(*client, clock);
+  const core::RatePolicy policy{2, 60s};
+  REQUIRE(limiter.hit("ip:192.0.2.9", policy)->allowed);  // loads the script, runs it by digest
+  // As after a restart without persistence of scripts: EVALSHA now answers NOSCRIPT.
+  REQUIRE(client->command({"SCRIPT", "FLUSH"}).ok());
+  auto second = limiter.hit("ip:192.0.2.9", policy);
+  REQUIRE(second.ok());
+  CHECK(second->allowed);
+  CHECK(second->remaining == 0);
+  CHECK_FALSE(limiter.hit("ip:192.0.2.9", policy)->allowed);  // and by digest again
+}
+
 TEST_CASE("Redis: a key past its real TTL is gone whatever the clock says", "[redis]") {
   testing::FakeClock clock;
   auto client = open_redis(redis_test_config());

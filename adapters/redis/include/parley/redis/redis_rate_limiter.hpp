@@ -1,6 +1,9 @@
 // RateLimiter over Redis, shared by every Parley instance on the same server and key prefix.
 #pragma once
 
+#include <mutex>
+#include <string>
+
 #include "parley/core/ports/clock.hpp"
 #include "parley/core/ports/rate_limiter.hpp"
 #include "parley/redis/client.hpp"
@@ -12,6 +15,8 @@ namespace parley::redis {
 // disappear by themselves. Each hit is one Lua script (one round trip), atomic across instances.
 // The injected Clock supplies "now", as the other adapters' expiry does, so instances should
 // keep their clocks in sync (NTP); the GCRA arithmetic itself is core's (rate_limit.hpp).
+// The script is sent once (SCRIPT LOAD) and then run by its digest (EVALSHA); a server that
+// forgot it (restart, SCRIPT FLUSH) gets it again with EVAL, which also caches it.
 class RedisRateLimiter final : public core::RateLimiter {
  public:
   // The client must outlive the limiter.
@@ -21,8 +26,14 @@ class RedisRateLimiter final : public core::RateLimiter {
   core::Status ping() override;
 
  private:
+  // The script's SHA1 digest as Redis names it, loading the script when not known yet.
+  core::Result<std::string> script_digest();
+  void forget_digest();
+
   Client& client_;
   core::Clock& clock_;
+  std::mutex digest_mutex_;
+  std::string digest_;
 };
 
 }  // namespace parley::redis

@@ -38,8 +38,14 @@ namespace detail {
 struct RouteTable;  // the routes one listener serves, defined in api.cpp
 }  // namespace detail
 
-// Why the server could not hand a request to handle().
-enum class Rejection { malformed_request, body_too_large, headers_too_large };
+// Why the server could not hand a request to handle(). overloaded: the request was read whole
+// but its worker pool's queue is full (503 + Retry-After; the connection stays usable).
+enum class Rejection { malformed_request, body_too_large, headers_too_large, overloaded };
+
+// Which worker pool runs a request: sign-up, login and refresh (the auth rate group, where the
+// password KDF runs) have their own small pool, so a login flood never queues ahead of reads
+// and probes on the standard one.
+enum class Lane { standard, auth };
 
 class Api {
  public:
@@ -55,6 +61,8 @@ class Api {
   // The (method, path template) of every mounted frontend's routes, as api_routes() lists the
   // native table's: what HttpMetrics pre-builds series for.
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> frontend_routes() const;
+  // The pool a request belongs to, from the route table. Cheap and non-blocking.
+  [[nodiscard]] Lane lane(const Request& request) const;
 
  private:
   [[nodiscard]] Response dispatch(const Request& request, std::string_view request_id) const;

@@ -30,6 +30,10 @@ struct ServerConfig {
   std::optional<ListenAddress> admin;
   unsigned io_threads = 1;
   unsigned worker_threads = 4;
+  // The pool of Lane::auth requests (sign-up, login, refresh) and how many more may wait for it;
+  // beyond that they are answered 503 + Retry-After by the I/O thread (PARLEY_HASH_*).
+  unsigned auth_threads = 1;
+  std::size_t auth_queue = 2;
   std::uint64_t max_body_bytes = 1'048'576;
   std::uint32_t max_header_bytes = 16'384;
   std::chrono::seconds read_timeout{30};       // to read one request once its first byte came

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "parley/app/bounded_password_hasher.hpp"
 #include "parley/app/config.hpp"
 #include "parley/core/caching/cache_stats.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
@@ -109,7 +110,8 @@ class App {
   core::CommentRepository& comments() noexcept { return *storage_.comments; }
   core::LikeRepository& likes() noexcept { return *storage_.likes; }
   core::FollowRepository& follows() noexcept { return *storage_.follows; }
-  core::PasswordHasher& hasher() noexcept { return hasher_; }
+  // The services' hasher: scrypt behind the admission limits of PARLEY_HASH_*.
+  core::PasswordHasher& hasher() noexcept { return bounded_hasher_; }
   core::Clock& clock() noexcept { return *clock_; }
   // Hits, misses and errors of the post, post_list and user caches (cache_*_total{cache}).
   [[nodiscard]] const core::CacheStats& cache_stats() const noexcept { return *storage_.cache_stats; }
@@ -132,6 +134,7 @@ class App {
   std::unique_ptr<memory::SystemClock> clock_;  // a pointer: the token stores are built before the App
   crypto::UuidV7Generator ids_;
   crypto::ScryptPasswordHasher hasher_;
+  BoundedPasswordHasher bounded_hasher_;  // over hasher_
   crypto::Hs256TokenSigner signer_;
   crypto::RandomOpaqueTokens opaque_;
   std::unique_ptr<http::MetricsRegistry> metrics_;  // before storage_: its decorators record into it

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/app/bounded_password_hasher.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/result.hpp"
 #include "parley/core/services/auth_service.hpp"
@@ -29,6 +30,9 @@ struct Config {
   http::LogLevel log_level = http::LogLevel::info;
   std::vector<std::string> cors_origins;
   std::uint8_t scrypt_log2n = 15;
+  // PARLEY_HASH_CONCURRENCY, PARLEY_HASH_QUEUE: how many password hashes run at once and how
+  // many more may wait; the rest are refused with 503. Defaults leave worker threads free.
+  HashingLimits hashing;
   std::size_t db_pool_size = 4;
   bool migrate_on_start = true;
   // PARLEY_METRICS_ENABLED: GET /metrics, on server.admin when PARLEY_ADMIN_LISTEN is set.

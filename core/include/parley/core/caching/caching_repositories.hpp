@@ -19,6 +19,13 @@
 // An absent generation reads as "0"; writes never store "0", and generation keys outlive the
 // entries under them (kGenerationTtl), so an entry stored before a write is never read after it.
 //
+// Feed pages are also kept in process (CachingPostRepository's local pages), under the same
+// keys: a reader still reads the generation from the shared cache first, so a local page is
+// exactly as fresh as the shared entry it stands for, and a write on any instance (a new
+// generation) is seen at once; it saves the entry's round trip and its decoding. Local pages
+// live at most kLocalPageTtl, so a change made behind Parley's back (psql) shows within the
+// list TTL plus that; none is kept under the absent generation "0" (see caching_repositories.cpp).
+//
 // The cache never fails a request: when it is unavailable the decorators read and write through
 // to the repository (counted as an error), and an invalidation that could not be stored is
 // retried before that generation is trusted again (until then its reads bypass the cache).
@@ -28,6 +35,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -71,6 +79,9 @@ class CachingPostRepository final : public PostRepository {
  public:
   // Pages of the public feed beyond this are read through.
   static constexpr std::int64_t kCachedPages = 3;
+  // How long a feed page is kept in process, and how many are (one generation's few pages).
+  static constexpr std::chrono::seconds kLocalPageTtl{5};
+  static constexpr std::size_t kLocalPages = 32;
 
   CachingPostRepository(PostRepository& inner, Cache& cache, CacheGenerations& generations, CacheStats& stats,
                         CacheTtls ttls)
@@ -89,13 +100,22 @@ class CachingPostRepository final : public PostRepository {
   Result<std::vector<Tag>> popular_tags(std::size_t limit) override;
 
  private:
+  struct LocalPage {
+    Page<Post> page;
+    std::chrono::steady_clock::time_point expires_at;
+  };
+
   Status invalidated(Status written);
+  std::optional<Page<Post>> local_page(const std::string& key);
+  void keep_local(const std::string& key, const Page<Post>& page);
 
   PostRepository& inner_;
   Cache& cache_;
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
+  std::mutex local_mutex_;
+  std::map<std::string, LocalPage, std::less<>> local_pages_;  // key (with its generation) -> page
 };
 
 class CachingUserRepository final : public UserRepository {
