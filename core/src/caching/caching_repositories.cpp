@@ -12,6 +12,7 @@ namespace parley::core {
 namespace {
 
 constexpr std::string_view kPostGeneration = "post:gen";
+constexpr std::string_view kUsersGeneration = "user:gen:all";
 
 std::string user_generation(const UserId& id) {
   return "user:gen:" + id.to_string();
@@ -154,42 +155,22 @@ Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
   // Not under the absent generation "0": a cache that lost its keys (a restart) reads "0" again,
   // and a page kept from before it lost them may predate writes made since.
   const bool local = *generation != "0";
-  if (auto kept = local ? local_page(key) : std::nullopt) {
+  if (auto kept = local ? local_pages_.find(key) : std::nullopt) {
     count(counters.hits);
     return *std::move(kept);
   }
   bool reachable = true;
   auto cached = lookup<Page<Post>>(cache_, key, counters, decode_post_page, reachable);
   if (cached) {
-    if (local) keep_local(key, *cached);
+    if (local) local_pages_.keep(key, *cached, std::min(kLocalPageTtl, ttls_.list));
     return *std::move(cached);
   }
   auto listed = inner_.list(query);
   if (listed && reachable) {
     store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
-    if (local) keep_local(key, *listed);
+    if (local) local_pages_.keep(key, *listed, std::min(kLocalPageTtl, ttls_.list));
   }
   return listed;
-}
-
-std::optional<Page<Post>> CachingPostRepository::local_page(const std::string& key) {
-  const auto now = std::chrono::steady_clock::now();
-  const std::lock_guard lock(local_mutex_);
-  const auto it = local_pages_.find(key);
-  if (it == local_pages_.end()) return std::nullopt;
-  if (it->second.expires_at <= now) {
-    local_pages_.erase(it);
-    return std::nullopt;
-  }
-  return it->second.page;
-}
-
-void CachingPostRepository::keep_local(const std::string& key, const Page<Post>& page) {
-  const auto expires_at = std::chrono::steady_clock::now() + std::min(kLocalPageTtl, ttls_.list);
-  const std::lock_guard lock(local_mutex_);
-  // Pages of older generations are never asked for again: a full map is simply started over.
-  if (local_pages_.size() >= kLocalPages && !local_pages_.contains(key)) local_pages_.clear();
-  local_pages_.insert_or_assign(key, LocalPage{page, expires_at});
 }
 
 Result<std::vector<Tag>> CachingPostRepository::popular_tags(std::size_t limit) {
@@ -255,7 +236,35 @@ Result<User> CachingUserRepository::find_by_id(const UserId& id) {
 }
 
 Result<std::vector<User>> CachingUserRepository::find_many(std::span<const UserId> ids) {
-  return inner_.find_many(ids);
+  auto& counters = stats_.user();
+  const std::string generation_key(kUsersGeneration);
+  auto generation = generations_.current(generation_key);
+  if (generation && *generation == "0") {
+    // Nothing is kept under the absent generation (a cache that lost its keys reads "0" again):
+    // store one first. A write racing with this only makes the stored generation newer.
+    generations_.bump(generation_key);
+    generation = generations_.current(generation_key);
+  }
+  if (!generation || *generation == "0") {
+    count(counters.errors);
+    return inner_.find_many(ids);
+  }
+  std::vector<std::string> wanted;
+  wanted.reserve(ids.size());
+  for (const auto& id : ids)
+    wanted.push_back(id.to_string());
+  std::sort(wanted.begin(), wanted.end());
+  std::string key = "users:" + *generation;
+  for (const auto& id : wanted)
+    key += ":" + id;
+  if (auto kept = kept_authors_.find(key)) {
+    count(counters.hits);
+    return *std::move(kept);
+  }
+  count(counters.misses);
+  auto found = inner_.find_many(ids);
+  if (found) kept_authors_.keep(key, *found, std::min(kKeptAuthorsTtl, ttls_.entity));
+  return found;
 }
 
 Result<User> CachingUserRepository::find_by_email(const Email& email) {
@@ -269,6 +278,7 @@ Result<User> CachingUserRepository::find_by_username(const Username& username) {
 Status CachingUserRepository::update(const User& user) {
   auto written = inner_.update(user);
   generations_.bump(user_generation(user.id));
+  generations_.bump(std::string(kUsersGeneration));
   return written;
 }
 

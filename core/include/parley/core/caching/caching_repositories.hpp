@@ -16,6 +16,8 @@
 //   tags:<gen>:<limit>           the most used tags            (list TTL)
 //   user:gen:<user id>           that user's generation
 //   user:<user id>:<gen>         one user record               (entity TTL)
+//   user:gen:all                 the generation of every user; the authors of a page are kept
+//                                in process under it (below); every user write bumps it too
 // An absent generation reads as "0"; writes never store "0", and generation keys outlive the
 // entries under them (kGenerationTtl), so an entry stored before a write is never read after it.
 //
@@ -25,6 +27,9 @@
 // generation) is seen at once; it saves the entry's round trip and its decoding. Local pages
 // live at most kLocalPageTtl, so a change made behind Parley's back (psql) shows within the
 // list TTL plus that; none is kept under the absent generation "0" (see caching_repositories.cpp).
+// The authors of a page (UserRepository::find_many) are kept the same way, in process only,
+// under user:gen:all, so a feed page served from the cache costs two generation reads and no
+// database round trip.
 //
 // The cache never fails a request: when it is unavailable the decorators read and write through
 // to the repository (counted as an error), and an invalidation that could not be stored is
@@ -38,6 +43,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "parley/core/caching/cache_stats.hpp"
 #include "parley/core/ports/cache.hpp"
@@ -75,6 +81,44 @@ class CacheGenerations {
   std::map<std::string, std::uint64_t, std::less<>> unstored_;  // key -> failed bumps so far
 };
 
+// Values kept in this process under keys that name a generation read from the shared cache
+// (so they are exactly as fresh as the shared entries they stand for), for at most a few
+// seconds and at most `capacity` at a time: a full store is simply started over, since keys of
+// older generations are never asked for again.
+template <class T>
+class KeptEntries {
+ public:
+  explicit KeptEntries(std::size_t capacity) : capacity_(capacity) {}
+
+  std::optional<T> find(const std::string& key) {
+    const auto now = std::chrono::steady_clock::now();
+    const std::lock_guard lock(mutex_);
+    const auto it = entries_.find(key);
+    if (it == entries_.end()) return std::nullopt;
+    if (it->second.expires_at <= now) {
+      entries_.erase(it);
+      return std::nullopt;
+    }
+    return it->second.value;
+  }
+
+  void keep(const std::string& key, const T& value, std::chrono::seconds ttl) {
+    const auto expires_at = std::chrono::steady_clock::now() + ttl;
+    const std::lock_guard lock(mutex_);
+    if (entries_.size() >= capacity_ && !entries_.contains(key)) entries_.clear();
+    entries_.insert_or_assign(key, Entry{value, expires_at});
+  }
+
+ private:
+  struct Entry {
+    T value;
+    std::chrono::steady_clock::time_point expires_at;
+  };
+  std::size_t capacity_;
+  std::mutex mutex_;
+  std::map<std::string, Entry, std::less<>> entries_;
+};
+
 class CachingPostRepository final : public PostRepository {
  public:
   // Pages of the public feed beyond this are read through.
@@ -100,22 +144,14 @@ class CachingPostRepository final : public PostRepository {
   Result<std::vector<Tag>> popular_tags(std::size_t limit) override;
 
  private:
-  struct LocalPage {
-    Page<Post> page;
-    std::chrono::steady_clock::time_point expires_at;
-  };
-
   Status invalidated(Status written);
-  std::optional<Page<Post>> local_page(const std::string& key);
-  void keep_local(const std::string& key, const Page<Post>& page);
 
   PostRepository& inner_;
   Cache& cache_;
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
-  std::mutex local_mutex_;
-  std::map<std::string, LocalPage, std::less<>> local_pages_;  // key (with its generation) -> page
+  KeptEntries<Page<Post>> local_pages_{kLocalPages};  // key (with its generation) -> page
 };
 
 class CachingUserRepository final : public UserRepository {
@@ -128,15 +164,21 @@ class CachingUserRepository final : public UserRepository {
   Status create_many(std::span<const User> users) override;
   // Cached: profiles, and the check of every authenticated request.
   Result<User> find_by_id(const UserId& id) override;
-  // Read through: one database round trip for a page's authors costs less than two cache
-  // round trips (generation, entry) per author.
+  // The authors of a page: kept in process under the generation of all users (user:gen:all,
+  // which every user write bumps besides the user's own), so a cached feed page costs no
+  // database round trip for its authors; read through when that generation is unreadable.
   Result<std::vector<User>> find_many(std::span<const UserId> ids) override;
   // Read through: sign-up and rename uniqueness checks and logins must see the database.
   Result<User> find_by_email(const Email& email) override;
   Result<User> find_by_username(const Username& username) override;
-  // Profile edits, password changes, blocks and role changes: invalidates that user.
+  // Profile edits, password changes, blocks and role changes: invalidates that user, and every
+  // kept set of authors.
   Status update(const User& user) override;
   Status ping() override;
+
+  // How long a set of authors is kept in process, and how many sets are.
+  static constexpr std::chrono::seconds kKeptAuthorsTtl{5};
+  static constexpr std::size_t kKeptAuthorSets = 256;
 
  private:
   UserRepository& inner_;
@@ -144,6 +186,7 @@ class CachingUserRepository final : public UserRepository {
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
+  KeptEntries<std::vector<User>> kept_authors_{kKeptAuthorSets};
 };
 
 // Likes change the like_count inside cached posts and lists: every like and unlike bumps the
