@@ -496,6 +496,28 @@ TEST_CASE("RealWorld's sign-up and log-in run on the auth lane, as the native on
   CHECK(lane("GET", "/nowhere") == http::Lane::standard);
 }
 
+TEST_CASE("a sign-up or log-in shed while the auth lane is full answers in its frontend's format",
+          "[realworld]") {
+  const World world;
+  const auto shed = [&](std::string target) {
+    http::Request request;
+    request.method = "POST";
+    request.target = std::move(target);
+    request.client_ip = "127.0.0.1";
+    return world.api->reject(request, http::Rejection::overloaded);
+  };
+  const http::Response conduit = shed("/api/users/login");
+  CHECK(conduit.status == 503);
+  CHECK(conduit.route == "/api/users/login");
+  CHECK(conduit.headers.contains("Retry-After"));
+  const auto conduit_body = boost::json::parse(conduit.body);
+  CHECK(conduit_body.as_object().contains("errors"));  // RealWorld's error document
+  const http::Response native = shed("/api/v1/auth/login");
+  CHECK(native.status == 503);
+  CHECK(native.route == "/api/v1/auth/login");
+  CHECK(boost::json::parse(native.body).at("status") == "error");  // the native envelope
+}
+
 TEST_CASE("without the frontend mounted, RealWorld's paths are unknown", "[realworld]") {
   const World world(std::nullopt, /*mount=*/false);
   const Answer answer = world.call("GET", "/api/tags");

@@ -326,6 +326,38 @@ Response run_route(const Request& request, std::string_view request_id, std::str
   return finish(std::move(response), principal_ptr);
 }
 
+// Which route of which table a whole request would be dispatched to, in dispatch's order: the
+// native table, then (main listener only, for paths the native table does not know) each
+// mounted frontend. For the server's decisions before dispatch: its lane, and the dialect and
+// route of an overloaded answer.
+struct Located {
+  bool found = false;
+  const Frontend* frontend = nullptr;  // null: the native API
+  std::string_view path_template;
+  RateGroup rate = RateGroup::none;
+};
+
+Located locate(const std::vector<Route>& routes, const std::vector<Frontend>& frontends,
+               const Request& request) {
+  const std::string_view path = split_target(request.target).path;
+  const RouteMatch match = match_route(std::span<const Route>(routes), request.method, path);
+  if (match.kind == MatchKind::found) {
+    const Route& route = routes.at(match.index);
+    return Located{true, nullptr, route.path_template, route.rate};
+  }
+  if (match.kind == MatchKind::not_found && request.listener == Listener::main) {
+    for (const Frontend& frontend : frontends) {
+      const RouteMatch mounted =
+          match_route(std::span<const FrontendRoute>(frontend.routes), request.method, path);
+      if (mounted.kind == MatchKind::not_found) continue;
+      if (mounted.kind != MatchKind::found) return Located{false, &frontend, {}, RateGroup::none};
+      const FrontendRoute& route = frontend.routes.at(mounted.index);
+      return Located{true, &frontend, route.path_template, route.rate};
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
@@ -405,14 +437,14 @@ Response Api::reject(const Request& partial, Rejection why) const {
       response = protocol_error(400, "INVALID_INPUT", "malformed HTTP request", request_id);
       break;
     case Rejection::overloaded: {
-      response = protocol_error(503, "UNAVAILABLE", "server busy; retry shortly", request_id);
+      // A whole request: its route is known, so the answer speaks its frontend's dialect, and
+      // metrics and the access log name the route.
+      const Located located = locate(
+          (partial.listener == Listener::admin ? admin_routes_ : main_routes_)->routes, frontends_, partial);
+      response =
+          Dialect{located.frontend}.protocol(503, "UNAVAILABLE", "server busy; retry shortly", request_id);
       response.headers.set("Retry-After", "1");
-      // A whole request: its route is known, so metrics and the access log name it.
-      const std::vector<Route>& routes =
-          (partial.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
-      const RouteMatch match =
-          match_route(std::span<const Route>(routes), partial.method, split_target(partial.target).path);
-      if (match.kind == MatchKind::found) response.route = std::string(routes.at(match.index).path_template);
+      if (located.found) response.route = std::string(located.path_template);
       break;
     }
   }
@@ -424,25 +456,10 @@ Response Api::reject(const Request& partial, Rejection why) const {
 }
 
 Lane Api::lane(const Request& request) const {
-  const Target target = split_target(request.target);
-  const std::vector<Route>& routes =
-      (request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes;
-  const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
-  if (match.kind == MatchKind::found) {
-    return routes.at(match.index).rate == RateGroup::auth ? Lane::auth : Lane::standard;
-  }
-  // A mounted frontend's sign-up and log-in hash passwords too (dispatch's order: main listener,
-  // only when the native table does not know the path).
-  if (match.kind == MatchKind::not_found && request.listener == Listener::main) {
-    for (const Frontend& frontend : frontends_) {
-      const RouteMatch mounted =
-          match_route(std::span<const FrontendRoute>(frontend.routes), request.method, target.path);
-      if (mounted.kind == MatchKind::found) {
-        return frontend.routes.at(mounted.index).rate == RateGroup::auth ? Lane::auth : Lane::standard;
-      }
-    }
-  }
-  return Lane::standard;
+  const Located located = locate((request.listener == Listener::admin ? admin_routes_ : main_routes_)->routes,
+                                 frontends_, request);
+  // Sign-up and log-in (of any frontend) hash passwords: they queue apart from everything else.
+  return located.found && located.rate == RateGroup::auth ? Lane::auth : Lane::standard;
 }
 
 Response Api::dispatch(const Request& request, std::string_view request_id) const {
