@@ -145,3 +145,18 @@ TEST_CASE("PARLEY_HASH_*: limits that could hold every worker thread are refused
   REQUIRE_FALSE(malformed);
   CHECK(malformed.error().details.contains("PARLEY_HASH_CONCURRENCY"));
 }
+
+TEST_CASE("PARLEY_AUTH_THREAD_NICE: 10 by default, 0 turns it off, out of range is refused",
+          "[hashing][config]") {
+  auto defaults = app::parse_config({});
+  REQUIRE(defaults);
+  CHECK(defaults->server.auth_nice == 10);
+  auto off = app::parse_config({{"PARLEY_AUTH_THREAD_NICE", "0"}});
+  REQUIRE(off);
+  CHECK(off->server.auth_nice == 0);
+  for (const char* bad : {"-1", "20", "high"}) {
+    auto refused = app::parse_config({{"PARLEY_AUTH_THREAD_NICE", bad}});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().details.contains("PARLEY_AUTH_THREAD_NICE"));
+  }
+}

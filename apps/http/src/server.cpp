@@ -64,22 +64,21 @@ constexpr std::size_t kFirstReadBytes = 4096;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::size_t kMaxLingerBytes = 8 * 1024 * 1024;
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
-// The auth pool's threads run at this nice value: the KDF is meant to be slow, and on a busy
-// CPU the scheduler then favours the I/O threads, reads and probes over it (a login flood
-// otherwise costs /healthz its fair share of the CPU). Lowering one's priority needs no privilege.
-constexpr int kAuthThreadNice = 10;
 // A sign-up, login or refresh refused because the auth pool is full is answered after this
 // delay, as if it had waited in a queue: a client that retries at once (a flood, a benchmark)
 // then sends tens of requests a second per connection instead of thousands, which would keep the
 // I/O thread busy answering 503s ahead of everything else. A timer costs the I/O thread nothing.
 constexpr std::chrono::milliseconds kShedDelay{50};
 
-void lower_auth_thread_priority() noexcept {
+// The auth pool's threads run at ServerConfig::auth_nice: the KDF is meant to be slow, and on a
+// busy CPU the scheduler then favours the I/O threads, reads and probes over it (a login flood
+// otherwise costs /healthz its fair share of the CPU). Lowering one's priority needs no privilege.
+void lower_auth_thread_priority(int nice) noexcept {
   thread_local bool lowered = false;
-  if (lowered) return;
+  if (lowered || nice <= 0) return;
   lowered = true;
   // Linux: PRIO_PROCESS with a thread id applies to that thread only. Best effort.
-  static_cast<void>(setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), kAuthThreadNice));
+  static_cast<void>(setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice));
 }
 
 bool is_http_error(const ErrorCode& ec) {
@@ -398,7 +397,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     asio::post(auth ? server_.auth_workers() : server_.workers(),
                [self = shared_from_this(), strand, request = std::move(request), version, keep_alive,
                 auth]() mutable {
-                 if (auth) lower_auth_thread_priority();
+                 if (auth) lower_auth_thread_priority(self->server_.config().auth_nice);
                  Response response = self->server_.api().handle(request);
                  if (auth) self->server_.leave_auth_lane();
                  asio::post(strand, [self, method = std::move(request.method), response = std::move(response),

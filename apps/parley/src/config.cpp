@@ -41,6 +41,7 @@ constexpr std::array kKnownVariables = {
     "PARLEY_SCRYPT_LOG2N",
     "PARLEY_HASH_CONCURRENCY",
     "PARLEY_HASH_QUEUE",
+    "PARLEY_AUTH_THREAD_NICE",
     "PARLEY_DB_POOL_SIZE",
     "PARLEY_MIGRATE_ON_START",
     "PARLEY_DATABASE_URL",
@@ -436,6 +437,7 @@ core::Result<Config> parse_config(const Environment& env) {
   // Sign-up, login and refresh run on a pool of that many threads with that queue (server.cpp).
   server.auth_threads = static_cast<unsigned>(config.hashing.concurrency);
   server.auth_queue = config.hashing.queue;
+  server.auth_nice = reader.integer<int>("PARLEY_AUTH_THREAD_NICE", server.auth_nice, 0, 19);
   config.db_pool_size = reader.integer<std::size_t>("PARLEY_DB_POOL_SIZE", config.db_pool_size, 1, 64);
   if (const auto migrate = reader.raw("PARLEY_MIGRATE_ON_START")) {
     if (*migrate == "true") {

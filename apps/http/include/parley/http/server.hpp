@@ -34,6 +34,9 @@ struct ServerConfig {
   // beyond that they are answered 503 + Retry-After by the I/O thread (PARLEY_HASH_*).
   unsigned auth_threads = 1;
   std::size_t auth_queue = 2;
+  // The nice value of the auth pool's threads (PARLEY_AUTH_THREAD_NICE): above 0 the scheduler
+  // favours the I/O threads, reads and probes over the KDF on a busy CPU. 0 leaves it alone.
+  int auth_nice = 10;
   std::uint64_t max_body_bytes = 1'048'576;
   std::uint32_t max_header_bytes = 16'384;
   std::chrono::seconds read_timeout{30};       // to read one request once its first byte came
