@@ -27,6 +27,7 @@ CEILINGS = {
     "cached_list": ("nginx", "cached_list"),
     "list_random": ("pgbench", "list_random"),
     "list_deep": ("pgbench", "list_deep"),
+    "list_cursor": ("pgbench", "list_cursor"),
     "get_post": ("pgbench", "get_post"),
     "create_post": ("pgbench", "create_post"),
 }

@@ -17,7 +17,8 @@
 #
 # Subsets for tuning, from the environment: BENCH_MODES ("postgres sqlite"), BENCH_SCENARIOS
 # (e.g. "cached_list get_post"), BENCH_CONNECTIONS ("64 256"), BENCH_DURATION (seconds),
-# BENCH_REPEATS. Needs wrk, nginx, gnuplot, PostgreSQL 15 (server and pgbench), redis-server,
+# BENCH_REPEATS, BENCH_DB_POOL (Parley's PARLEY_DB_POOL_SIZE, default 4, Parley's own default;
+# the pgbench ceilings run with as many clients). Needs wrk, nginx, gnuplot, PostgreSQL 15 (server and pgbench), redis-server,
 # curl, taskset and python3 (deploy/scripts/install-deps.sh test). Pins the load generator
 # (wrk, pgbench) to CPU 0 and Parley, PostgreSQL, Redis and nginx to CPU 1.
 # See docs/performance.md for the protocol and how to read the output.
@@ -30,7 +31,7 @@ readonly here root pg_bin
 readonly password=bench-demo-password # of every seeded account; a throwaway database
 # login last: the hashes still queued when wrk stops keep the worker pool busy for a while.
 # login_flood: /healthz measured by a second wrk while the login endpoint is flooded.
-readonly all_scenarios="cached_list list_random list_deep get_post create_post create_comment mix login login_flood"
+readonly all_scenarios="cached_list list_random list_deep list_cursor get_post create_post create_comment mix login login_flood"
 readonly healthz_connections=4 # the probe's side of login_flood: a few monitors, not a crowd
 
 usage() {
@@ -73,6 +74,9 @@ connections=${BENCH_CONNECTIONS:-$connections}
 duration=${BENCH_DURATION:-$duration}
 repeats=${BENCH_REPEATS:-$repeats}
 pages=$(((posts + 19) / 20))
+# Parley's database pool, and so the pgbench ceilings' clients: a ceiling of 64 backends says
+# nothing about a server that never has more than its pool's statements in flight.
+db_pool=${BENCH_DB_POOL:-4}
 
 # Debian's python3 when present: a version manager's shim costs a second a call on a busy machine.
 python3() { if [[ -x /usr/bin/python3 ]]; then /usr/bin/python3 "$@"; else command python3 "$@"; fi; }
@@ -238,15 +242,17 @@ measure_login_flood() { # CONNECTIONS URL SERVER_PID
 # ---- one pgbench measurement, same shape of record
 run_pgbench() { # SCRIPT CONNECTIONS SECONDS KIND
   local script=$1 conns=$2 seconds=$3 kind=$4 clients output
-  # postgres.sh allows 200 connections: pgbench at 1 000 runs with 190 (noted in the record).
-  clients=$((conns > 190 ? 190 : conns))
+  # As many clients as Parley has pooled connections (fewer only if the wrk row has fewer):
+  # Parley never runs more statements at once, so more backends would measure a database
+  # Parley cannot use. The record keeps CONNECTIONS (the Parley row it is the ceiling of).
+  clients=$((conns > db_pool ? db_pool : conns))
   rm -rf "$work/pgbench-log" && mkdir -p "$work/pgbench-log"
   # The list statements: the generic plan Parley's pooled connections settle on (a fresh pgbench
   # connection would spend its first five executions on custom plans; see list_random.sql).
   local pgoptions=
   [[ $script == list_* ]] && pgoptions="-c plan_cache_mode=force_generic_plan"
   output=$(cd "$work/pgbench-log" && PGOPTIONS=$pgoptions taskset -c 0 "$pg_bin/pgbench" -n -M prepared -c "$clients" -j 1 \
-    -T "$seconds" -f "$here/sql/$script.sql" -D pages="$pages" -D pool="$pool_size" -D author="$author_id" \
+    -T "$seconds" -f "$here/sql/$script.sql" -D pages="$pages" -D pool="$pool_size" -D cursors="$cursor_count" -D author="$author_id" \
     --log --log-prefix=tx "$pg_conninfo" 2>&1) || die "pgbench failed for $script: $output"
   python3 "$here/report.py" record-pgbench --scenario "$script" --connections "$conns" --clients "$clients" \
     --kind "$kind" --output "$output" --logs "$work/pgbench-log" >>"$raw"
@@ -306,7 +312,7 @@ bench_mode() { # postgres|sqlite
   url=http://127.0.0.1:$port
   env=(PARLEY_LISTEN=127.0.0.1:$port PARLEY_DATA_DIR=$work/data-$mode PARLEY_JWT_SECRET=$jwt_secret
     PARLEY_RATE_LIMIT_AUTH=1000000/1s PARLEY_RATE_LIMIT_WRITE=1000000/1s
-    PARLEY_RATE_LIMIT_READ=1000000/1s)
+    PARLEY_RATE_LIMIT_READ=1000000/1s PARLEY_DB_POOL_SIZE=$db_pool)
   if [[ $mode == postgres ]]; then
     log "starting PostgreSQL 15 and Redis 7 on CPU 1"
     services+=("postgres:$work/postgres" "redis:$work/redis")
@@ -343,15 +349,25 @@ bench_mode() { # postgres|sqlite
       python3 -c 'import json, sys; [print(p["id"]) for p in json.load(sys.stdin)["data"]]' >>"$ids"
   done
   [[ -s $ids ]] || die "no post ids"
+  # Up to 50 cursors into the deepest tenth (list_deep's range of pages): the meta.next of a
+  # numbered page just before a page of that range resumes at that page.
+  local cursors=$work/cursors-$mode.txt first=$((pages - pages / 10))
+  ((first > 1)) || first=2
+  : >"$cursors"
+  for page in $(python3 -c "import random; random.seed(11); r = range($first - 1, $pages); print(*random.sample(r, min(50, len(r))))"); do
+    curl -fsS "$url/api/v1/posts?page=$page&size=20" |
+      python3 -c 'import json, sys; c = json.load(sys.stdin)["meta"].get("next"); c and print(c)' >>"$cursors"
+  done
+  [[ -s $cursors ]] || die "no cursors"
   curl -fsS -o "$work/list-$mode.json" "$url/api/v1/posts?page=1&size=20"
-  log "$mode: $(wc -l <"$ids") post ids in the pool; measuring"
+  log "$mode: $(wc -l <"$ids") post ids and $(wc -l <"$cursors") cursors in the pools; measuring"
   if [[ $ceilings == yes && $mode == postgres ]]; then
     author_id=$(curl_author "$work/list-$mode.json")
-    pgbench_read_ceilings "$ids"
+    pgbench_read_ceilings "$ids" "$cursors"
   fi
 
   # What the scenarios' Lua reads (tests/bench/scenarios/*.lua).
-  export BENCH_PAGES=$pages BENCH_IDS_FILE=$ids BENCH_TOKEN=$token BENCH_USERS=$users BENCH_PASSWORD=$password
+  export BENCH_PAGES=$pages BENCH_IDS_FILE=$ids BENCH_CURSORS_FILE=$cursors BENCH_TOKEN=$token BENCH_USERS=$users BENCH_PASSWORD=$password
   local scenario conns
   for scenario in $scenarios; do
     for conns in $connections; do
@@ -378,14 +394,22 @@ bench_mode() { # postgres|sqlite
 
 # The pgbench ceilings of the read scenarios, run before Parley's write scenarios grow the
 # posts table, so both read the same seeded rows. get_post.sql picks its ids from the same pool
-# as get_post.lua.
-pgbench_read_ceilings() { # IDS_FILE
+# as get_post.lua, and list_cursor.sql its cursors from list_cursor.lua's pool (a cursor is
+# "<created_at in epoch milliseconds>_<id in 32 hex digits>", PostCursor::encode in
+# core/src/domain/social.cpp).
+pgbench_read_ceilings() { # IDS_FILE CURSORS_FILE
   "$pg_bin/psql" -q -v ON_ERROR_STOP=1 "$pg_conninfo" \
     -c "CREATE TABLE bench_post_ids (n serial PRIMARY KEY, id uuid NOT NULL)" \
-    -c "\\copy bench_post_ids (id) FROM '$1'" -c "ANALYZE" >/dev/null
+    -c "\\copy bench_post_ids (id) FROM '$1'" \
+    -c "CREATE TEMPORARY TABLE bench_cursor_texts (encoded text NOT NULL)" \
+    -c "\\copy bench_cursor_texts (encoded) FROM '$2'" \
+    -c "CREATE TABLE bench_cursors (n serial PRIMARY KEY, at timestamptz NOT NULL, id uuid NOT NULL)" \
+    -c "INSERT INTO bench_cursors (at, id) SELECT timestamptz 'epoch' + split_part(encoded, '_', 1)::bigint * interval '1 millisecond', split_part(encoded, '_', 2)::uuid FROM bench_cursor_texts" \
+    -c "ANALYZE" >/dev/null
   pool_size=$(wc -l <"$1")
+  cursor_count=$(wc -l <"$2")
   local script conns
-  for script in list_random list_deep get_post; do
+  for script in list_random list_deep list_cursor get_post; do
     [[ " $scenarios " == *" $script "* ]] || continue
     for conns in $connections; do measure_pgbench "$script" "$conns"; done
   done
@@ -397,7 +421,8 @@ jwt_secret=$(python3 -c 'import secrets; print(secrets.token_hex(32))')
 pg_conninfo=
 author_id=
 pool_size=0
-log "profile $profile: modes [$modes], scenarios [$scenarios], connections [$connections], ${repeats} x ${duration} s; results in $out"
+cursor_count=0
+log "profile $profile: modes [$modes], scenarios [$scenarios], connections [$connections], ${repeats} x ${duration} s, database pool $db_pool; results in $out"
 for mode in $modes; do
   case $mode in
     postgres | sqlite) bench_mode "$mode" ;;
