@@ -385,7 +385,7 @@ TEST_CASE("CORS: the allowed origin gets exact headers, any other origin gets no
     CHECK(methods.count("POST") == 1);
     CHECK(methods.count("GET") == 1);
     CHECK(list_items(preflight.header("Access-Control-Allow-Headers").value_or("")) ==
-          std::set<std::string>{"AUTHORIZATION", "CONTENT-TYPE", "X-REQUEST-ID"});
+          std::set<std::string>{"AUTHORIZATION", "CONTENT-TYPE", "X-REQUEST-ID", "TRACEPARENT"});
     CHECK(preflight.header("Access-Control-Max-Age") == std::optional<std::string>("600"));
     CHECK_FALSE(preflight.has_header("Access-Control-Allow-Credentials"));
     check_security_headers(preflight);
@@ -398,6 +398,9 @@ TEST_CASE("CORS: the allowed origin gets exact headers, any other origin gets no
       CHECK(response.header("Access-Control-Allow-Origin") == std::optional<std::string>(kOrigin));
       CHECK(list_items(response.header("Vary").value_or("")).count("ORIGIN") == 1);
       CHECK_FALSE(response.has_header("Access-Control-Allow-Credentials"));
+      CHECK(list_items(response.header("Access-Control-Expose-Headers").value_or("")) ==
+            std::set<std::string>{"X-REQUEST-ID", "TRACEPARENT", "RETRY-AFTER", "RATELIMIT-LIMIT",
+                                  "RATELIMIT-REMAINING", "RATELIMIT-RESET"});
     }
   }
   SECTION("another origin gets no CORS headers at all") {

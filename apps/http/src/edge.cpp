@@ -9,7 +9,11 @@ namespace parley::http {
 
 namespace {
 
-constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, X-Request-ID";
+constexpr std::string_view kAllowHeaders = "Authorization, Content-Type, X-Request-ID, traceparent";
+// What a browser client may read beyond the safelisted headers: the id to quote in a report, the
+// trace it joined, and when to retry (429 and 503) and how much of its rate budget is left.
+constexpr std::string_view kExposeHeaders =
+    "X-Request-ID, traceparent, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset";
 constexpr std::string_view kPreflightMaxAge = "600";
 
 std::string join(std::span<const std::string> items, std::string_view separator) {
@@ -138,8 +142,7 @@ void decorate(Response& response, const Request& request, std::string_view reque
   if (const auto origin = cors.allowed_origin(request); !origin.empty()) {
     h.set("Access-Control-Allow-Origin", std::string(origin));
     h.set("Vary", "Origin");
-    // Lets browser clients read the id they should quote when reporting a problem.
-    h.set("Access-Control-Expose-Headers", std::string(kRequestIdHeader));
+    h.set("Access-Control-Expose-Headers", std::string(kExposeHeaders));
   }
 }
 
