@@ -2,6 +2,8 @@
 // meta with its cursor, and the body reader's array and nullable fields.
 #include "parley/http/dto.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <set>
 #include <string>
 #include <utility>
@@ -197,4 +199,21 @@ TEST_CASE("a nullable string reads null as empty and refuses other types", "[dto
 }
 
 }  // namespace
+TEST_CASE("integer query parameters: absent, decimal, saturated, or refused by name", "[dto][query]") {
+  const Params query =
+      parse_query("page=3&size=-2&huge=99999999999999999999&tiny=-99999999999999999999&bad=3x&empty=");
+  CHECK_FALSE(query_integer(query, "offset").value().has_value());
+  CHECK(query_integer(query, "page").value() == std::optional<std::int64_t>{3});
+  CHECK(query_integer(query, "size").value() == std::optional<std::int64_t>{-2});
+  CHECK(query_integer(query, "huge").value() ==
+        std::optional<std::int64_t>{std::numeric_limits<std::int64_t>::max()});
+  CHECK(query_integer(query, "tiny").value() ==
+        std::optional<std::int64_t>{std::numeric_limits<std::int64_t>::min()});
+  for (const char* name : {"bad", "empty"}) {
+    const auto refused = query_integer(query, name);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().details.at(name) == "must be an integer");
+  }
+}
+
 }  // namespace parley::http

@@ -2,6 +2,9 @@
 #include "parley/http/dto.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <limits>
+#include <system_error>
 #include <utility>
 
 #include <boost/json/array.hpp>
@@ -101,6 +104,23 @@ boost::json::object to_json(const core::SessionTokens& session) {
   out["expires_in"] = session.expires_in.count();
   out["user"] = to_json(session.user, true);
   return out;
+}
+
+core::Result<std::optional<std::int64_t>> query_integer(const Params& query, std::string_view name) {
+  const auto raw = query.find(name);
+  if (!raw) return std::optional<std::int64_t>{};
+  const char* first = raw->data();
+  const char* last = first + raw->size();
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(first, last, value);
+  if (raw->empty() || end != last) return core::Error::invalid(std::string(name), "must be an integer");
+  if (ec == std::errc::result_out_of_range) {
+    value = raw->front() == '-' ? std::numeric_limits<std::int64_t>::min()
+                                : std::numeric_limits<std::int64_t>::max();
+  } else if (ec != std::errc{}) {
+    return core::Error::invalid(std::string(name), "must be an integer");
+  }
+  return std::optional<std::int64_t>{value};
 }
 
 boost::json::object page_meta(const core::PageRequest& page, std::int64_t total,

@@ -1,9 +1,7 @@
 // The handlers of the route table: input -> core value types -> one service call -> Reply.
 #include "parley/http/handlers.hpp"
 
-#include <charconv>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,24 +48,6 @@ const core::Principal& actor(const HandlerContext& ctx) {
 
 bool sees_email(const HandlerContext& ctx, const core::UserId& id) {
   return ctx.principal != nullptr && (ctx.principal->is_user(id) || ctx.principal->role == core::Role::admin);
-}
-
-// nullopt when absent; values beyond 64 bits saturate, so core caps or refuses them by its rules.
-core::Result<std::optional<std::int64_t>> query_integer(const Params& query, std::string_view name) {
-  const auto raw = query.find(name);
-  if (!raw) return std::optional<std::int64_t>{};
-  const char* first = raw->data();
-  const char* last = first + raw->size();
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(first, last, value);
-  if (raw->empty() || end != last) return core::Error::invalid(std::string(name), "must be an integer");
-  if (ec == std::errc::result_out_of_range) {
-    value = raw->front() == '-' ? std::numeric_limits<std::int64_t>::min()
-                                : std::numeric_limits<std::int64_t>::max();
-  } else if (ec != std::errc{}) {
-    return core::Error::invalid(std::string(name), "must be an integer");
-  }
-  return std::optional<std::int64_t>{value};
 }
 
 core::Result<core::PageRequest> read_page(const Params& query) {

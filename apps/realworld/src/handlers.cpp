@@ -2,14 +2,11 @@
 // RealWorld names a post by slug and the service takes its id), RealWorld JSON out.
 #include "handlers.hpp"
 
-#include <charconv>
 #include <cstdint>
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -69,24 +66,6 @@ core::Result<const boost::json::object*> inner(const HandlerContext& ctx, std::s
   const auto* object = value->if_object();
   if (object == nullptr) return core::Error::invalid(std::string(key), "must be an object");
   return object;
-}
-
-// nullopt when absent; values beyond 64 bits saturate, so core caps or refuses them by its rules.
-core::Result<std::optional<std::int64_t>> query_integer(const http::Params& query, std::string_view name) {
-  const auto raw = query.find(name);
-  if (!raw) return std::optional<std::int64_t>{};
-  const char* first = raw->data();
-  const char* last = first + raw->size();
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(first, last, value);
-  if (raw->empty() || end != last) return core::Error::invalid(std::string(name), "must be an integer");
-  if (ec == std::errc::result_out_of_range) {
-    value = raw->front() == '-' ? std::numeric_limits<std::int64_t>::min()
-                                : std::numeric_limits<std::int64_t>::max();
-  } else if (ec != std::errc{}) {
-    return core::Error::invalid(std::string(name), "must be an integer");
-  }
-  return std::optional<std::int64_t>{value};
 }
 
 // Collects every field-level problem of a query string, so a client learns of all at once.

@@ -11,7 +11,7 @@ namespace parley::realworld {
 
 namespace {
 
-// RealWorld clients show a placeholder for a null image; Parley stores "" for none.
+// RealWorld clients show a default picture for a null image; Parley stores "" for none.
 boost::json::value image_json(const core::ImageUrl& image) {
   if (image.str().empty()) return nullptr;
   return boost::json::string(image.str());

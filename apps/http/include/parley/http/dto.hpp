@@ -18,6 +18,7 @@
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/views.hpp"
 #include "parley/http/error_map.hpp"
+#include "parley/http/router.hpp"
 
 namespace parley::http {
 
@@ -98,6 +99,11 @@ class BodyReader {
   const boost::json::object& body_;
   ErrorDetails errors_;
 };
+
+// The integer query parameter `name` (page, size, offset, limit): nullopt when absent;
+// invalid_input naming it when it is not a decimal integer; values beyond 64 bits saturate, so
+// core caps or refuses them by its own rules. Shared by every frontend.
+core::Result<std::optional<std::int64_t>> query_integer(const Params& query, std::string_view name);
 
 // invalid_input {field: "must be a UUID"} unless `text` is a canonical UUID.
 template <class IdType>
