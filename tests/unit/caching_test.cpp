@@ -1,9 +1,11 @@
 // The caching decorators over the memory adapter and MemoryCache: hits after misses, no stale
 // read after any kind of write, a cache that is down or holds garbage never changes an answer.
+#include <algorithm>
 #include <optional>
 
 #include "parley/core/caching/cache_codec.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
+#include "parley/core/caching/public_read_version.hpp"
 #include "parley/memory/memory_cache.hpp"
 
 #include "support.hpp"
@@ -37,6 +39,7 @@ class SwitchableCache final : public core::Cache {
     if (down) return core::Error::unavailable("cache down");
     return {};
   }
+  [[nodiscard]] bool in_process() const noexcept override { return local; }
   // Overwrites every entry written so far but the generations with `garbage`.
   void corrupt_entries(std::string_view garbage) {
     for (const auto& key : written) {
@@ -50,6 +53,7 @@ class SwitchableCache final : public core::Cache {
   }
 
   bool down = false;
+  bool local = true;  // false: looks like a networked cache (Cache::in_process)
   std::vector<std::string> written;
   std::vector<std::string> read;  // keys asked for, in order
 
@@ -621,6 +625,105 @@ TEST_CASE("cache stats name each cache", "[caching][stats]") {
   CHECK(samples[1].misses == 3);
   CHECK(samples[2].cache == "user");
   CHECK(samples[2].errors == 4);
+}
+
+// ---- the version of public reads ------------------------------------------------------------
+
+TEST_CASE("the version of public reads changes with every post, like and user write, on any instance",
+          "[caching][version]") {
+  CachedWorld world;
+  core::PublicReadVersion version{world.generations};
+  using Io = core::PublicReadVersion::Io;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+
+  const auto v0 = version.current(Io::allowed);
+  REQUIRE(v0.has_value());
+  CHECK(version.current(Io::allowed) == v0);  // nothing written: the same
+  CHECK(version.current(Io::forbidden) == v0);
+
+  const auto post = world.publish(alice, "first");
+  const auto v1 = version.current(Io::allowed);
+  CHECK(v1 != v0);
+  must(world.likes.like(alice_user.id, post.id));
+  const auto v2 = version.current(Io::allowed);
+  CHECK(v2 != v1);
+  must(world.user_service.update(alice, alice_user.id, profile_patch()));
+  const auto v3 = version.current(Io::allowed);
+  CHECK(v3 != v2);
+
+  // Through another instance's decorators over the same cache.
+  core::CacheGenerations other_generations{world.cache, world.ids};
+  core::CacheStats other_stats;
+  core::CachingPostRepository other_posts{world.stored_posts, world.cache, other_generations, other_stats,
+                                          core::CacheTtls{}};
+  auto edited = post;
+  edited.title = title("edited");
+  must(other_posts.update(edited));
+  CHECK(version.current(Io::allowed) != v3);
+}
+
+TEST_CASE("the version of public reads is never the absent generations, and needs the cache",
+          "[caching][version]") {
+  CachedWorld world;
+  core::PublicReadVersion version{world.generations};
+  using Io = core::PublicReadVersion::Io;
+  const auto first = version.current(Io::allowed);
+  REQUIRE(first.has_value());
+  CHECK(first->find('/') != std::string::npos);
+  // Both generations were stored before they were used...
+  for (const std::string key : {"post:gen", "user:gen:all"}) {
+    CHECK(std::find(world.cache.written.begin(), world.cache.written.end(), key) !=
+          world.cache.written.end());
+  }
+  // ...so a cache that loses its keys never gives an earlier version back.
+  world.cache.lose_everything();
+  const auto after_loss = version.current(Io::allowed);
+  REQUIRE(after_loss.has_value());
+  CHECK(after_loss != first);
+
+  world.cache.down = true;
+  CHECK_FALSE(version.current(Io::allowed).has_value());
+  CHECK_FALSE(version.current(Io::forbidden).has_value());
+}
+
+TEST_CASE("without I/O, the version of public reads is read from an in-process cache only",
+          "[caching][version]") {
+  CachedWorld world;
+  world.cache.local = false;
+  core::PublicReadVersion version{world.generations};
+  world.cache.read.clear();
+  CHECK_FALSE(version.current(core::PublicReadVersion::Io::forbidden).has_value());
+  CHECK(world.cache.read.empty());  // not even asked
+  CHECK(version.current(core::PublicReadVersion::Io::allowed).has_value());
+}
+
+TEST_CASE("user records read through still bump the generations, and keep a page's authors",
+          "[caching][users]") {
+  CachedWorld world;
+  core::CachingUserRepository users{world.stored_users, world.cache,       world.generations,
+                                    world.stats,        core::CacheTtls{}, core::UserRecords::read_through};
+  core::PublicReadVersion version{world.generations};
+  const auto alice_user = world.add_user("alice");
+  CHECK(must(users.find_by_id(alice_user.id)).bio.str().empty());
+
+  // A change from another process (the CLI blocks users) shows at once in a single record...
+  auto behind = alice_user;
+  behind.blocked = true;
+  must(world.stored_users.update(behind));
+  CHECK(must(users.find_by_id(alice_user.id)).blocked);
+  const auto written = world.cache.written.size();
+  CHECK(must(users.find_by_id(alice_user.id)).blocked);
+  CHECK(world.cache.written.size() == written);  // nothing of it was cached
+
+  // ...while a write through the decorator changes the version of public reads.
+  const auto before = version.current(core::PublicReadVersion::Io::allowed);
+  auto through = alice_user;
+  through.bio = bio("changed through");
+  must(users.update(through));
+  CHECK(version.current(core::PublicReadVersion::Io::allowed) != before);
+  const std::vector<core::UserId> ids{alice_user.id};
+  CHECK(must(users.find_many(ids)).front().bio.str() == "changed through");
 }
 
 }  // namespace parley::unit

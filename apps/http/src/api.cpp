@@ -36,6 +36,8 @@ struct Route {
   HandlerResult (Handlers::*handler)(const HandlerContext&) const;
   RateGroup rate = RateGroup::none;  // whose budget a request spends; none: not limited
   Surface surface = Surface::api;
+  // Answers some anonymous requests from what is kept, without waiting on I/O (Api::answer_now).
+  std::optional<Reply> (Handlers::*kept)(const HandlerContext&) const noexcept = nullptr;
 };
 
 struct RouteTable {
@@ -76,7 +78,8 @@ constexpr std::array kRoutes{
     Route{"GET", "/api/v1/profiles/{username}", Auth::optional, Body::none, &Handlers::get_profile,
           RateGroup::read},
 
-    Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts, RateGroup::read},
+    Route{"GET", "/api/v1/posts", Auth::optional, Body::none, &Handlers::list_posts, RateGroup::read,
+          Surface::api, &Handlers::kept_posts_page},
     Route{"POST", "/api/v1/posts", Auth::required, Body::json, &Handlers::create_post, RateGroup::write},
     Route{"GET", "/api/v1/posts/by-slug/{slug}", Auth::optional, Body::none, &Handlers::get_post_by_slug,
           RateGroup::read},
@@ -217,16 +220,33 @@ std::shared_ptr<const RouteTable> routes_for(Listener listener, const ApiOptions
   return table;
 }
 
-std::string render_success(const Reply& reply) {
-  boost::json::object envelope;
-  envelope["status"] = "ok";
-  envelope["data"] = *reply.data;
-  if (reply.meta) envelope["meta"] = *reply.meta;
-  return boost::json::serialize(envelope);
+std::string Dialect::success(const Reply& reply) const {
+  return frontend != nullptr ? frontend->render_success(reply) : render_envelope(reply);
 }
 
-std::string Dialect::success(const Reply& reply) const {
-  return frontend != nullptr ? frontend->render_success(reply) : render_success(reply);
+// What every answer of a matched route carries: its route, its user, its rate budget.
+Response finished(Response response, const RouteSpec& route, const core::Principal* principal,
+                  const std::optional<core::RateDecision>& rate) {
+  response.route = std::string(route.path_template);
+  if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
+  if (rate) add_rate_limit_headers(response, *rate);
+  return response;
+}
+
+// A handler's success as a response: its document as is, or its data in the dialect's envelope.
+Response success_response(const Reply& reply, const Dialect& dialect) {
+  Response response;
+  response.status = reply.status;
+  if (reply.document) {
+    response.body = reply.document->body;
+    response.headers.set("Content-Type", std::string(reply.document->content_type));
+    if (!reply.document->content_security_policy.empty()) {
+      response.headers.set("Content-Security-Policy", std::string(reply.document->content_security_policy));
+    }
+  } else if (reply.data) {
+    response.body = dialect.success(reply);
+  }
+  return response;
 }
 
 // A path that is known but not with this method: the CORS preflight for OPTIONS, else 405.
@@ -251,10 +271,7 @@ Response run_route(const Request& request, std::string_view request_id, std::str
                    const Handlers& handlers, RateLimits* rate_limits, const Call& call) {
   std::optional<core::RateDecision> rate;  // set once the request has spent its rate budget
   const auto finish = [&](Response response, const core::Principal* principal) {
-    response.route = std::string(route.path_template);
-    if (principal != nullptr && !principal->is_operator) response.user_id = principal->user_id.to_string();
-    if (rate) add_rate_limit_headers(response, *rate);
-    return response;
+    return finished(std::move(response), route, principal, rate);
   };
 
   // A failed authentication is answered after the rate check, so guessing tokens costs budget.
@@ -311,19 +328,7 @@ Response run_route(const Request& request, std::string_view request_id, std::str
       principal_ptr, request_id,  token_used};
   HandlerResult result = call(context);
   if (!result) return finish(dialect.error(result.error(), request_id), principal_ptr);
-
-  Response response;
-  response.status = result->status;
-  if (result->document) {
-    response.body = std::string(result->document->body);
-    response.headers.set("Content-Type", std::string(result->document->content_type));
-    if (!result->document->content_security_policy.empty()) {
-      response.headers.set("Content-Security-Policy", std::string(result->document->content_security_policy));
-    }
-  } else if (result->data) {
-    response.body = dialect.success(*result);
-  }
-  return finish(std::move(response), principal_ptr);
+  return finish(success_response(*result, dialect), principal_ptr);
 }
 
 // Which route of which table a whole request would be dispatched to, in dispatch's order: the
@@ -360,6 +365,14 @@ Located locate(const std::vector<Route>& routes, const std::vector<Frontend>& fr
 
 }  // namespace
 
+std::string render_envelope(const Reply& reply) {
+  boost::json::object envelope;
+  envelope["status"] = "ok";
+  envelope["data"] = *reply.data;
+  if (reply.meta) envelope["meta"] = *reply.meta;
+  return boost::json::serialize(envelope);
+}
+
 std::vector<std::pair<std::string, std::string>> api_routes() {
   std::vector<std::pair<std::string, std::string>> routes;
   routes.reserve(kRoutes.size());
@@ -369,7 +382,7 @@ std::vector<std::pair<std::string, std::string>> api_routes() {
 }
 
 Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readiness, ApiOptions options)
-    : handlers_(services, std::move(readiness), options.metrics),
+    : handlers_(services, std::move(readiness), options.metrics, options.kept_feed),
       request_ids_(request_ids),
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits),
@@ -402,18 +415,56 @@ Response Api::handle(const Request& request) const {
     request_id = request_id_for(request);
     trace = continue_trace(request);
     response = dispatch(request, request_id);
-    // The access log names the client the rate limits see: X-Forwarded-For from trusted proxies.
-    if (rate_limits_ != nullptr) {
-      if (const auto client = client_address(request, rate_limits_->settings().trusted_proxies);
-          client && client->to_string() != request.client_ip) {
-        response.client_ip = client->to_string();
-      }
-    }
   } catch (const std::exception& e) {
     response =
         error_response(core::Error::internal(std::string("unhandled exception: ") + e.what()), request_id);
   } catch (...) {
     response = error_response(core::Error::internal("unhandled non-standard exception"), request_id);
+  }
+  return completed(std::move(response), request, request_id, std::move(trace));
+}
+
+std::optional<Response> Api::answer_now(const Request& request) const {
+  // Authenticating may read the token store, and a limiter elsewhere is waited on.
+  if (request.listener != Listener::main || request.method != "GET" ||
+      request.headers.find("Authorization").has_value() ||
+      (rate_limits_ != nullptr && !rate_limits_->in_process())) {
+    return std::nullopt;
+  }
+  try {
+    const Target target = split_target(request.target);
+    const std::vector<Route>& routes = main_routes_->routes;
+    const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
+    if (match.kind != MatchKind::found) return std::nullopt;
+    const Route& route = routes.at(match.index);
+    if (route.kept == nullptr || route.auth == Auth::required) return std::nullopt;
+
+    std::string request_id = request_id_for(request);
+    const Params query = parse_query(target.query);
+    const HandlerContext context{request, match.params, query, nullptr, nullptr, request_id};
+    const std::optional<Reply> reply = (handlers_.*route.kept)(context);
+    if (!reply) return std::nullopt;
+    // Spent only once the request is known to be answered here, so never twice.
+    std::optional<core::RateDecision> rate;
+    if (rate_limits_ != nullptr) rate = rate_limits_->check(route.rate, request, nullptr);
+    Response response = rate && !rate->allowed ? Dialect{}.rate_limited(*rate, request_id)
+                                               : success_response(*reply, Dialect{});
+    const RouteSpec spec{route.path_template, route.auth, route.body, route.rate};
+    return completed(finished(std::move(response), spec, nullptr, rate), request, request_id,
+                     continue_trace(request));
+  } catch (...) {  // NOLINT(bugprone-empty-catch): handle() then answers, and reports what failed
+    return std::nullopt;
+  }
+}
+
+Response Api::completed(Response response, const Request& request, const std::string& request_id,
+                        TraceContext trace) const {
+  // The access log names the client the rate limits see: X-Forwarded-For from trusted proxies.
+  if (rate_limits_ != nullptr) {
+    if (const auto client = client_address(request, rate_limits_->settings().trusted_proxies);
+        client && client->to_string() != request.client_ip) {
+      response.client_ip = client->to_string();
+    }
   }
   decorate(response, request, request_id, cors_);
   if (!trace.trace_id.empty()) {

@@ -2,6 +2,7 @@
 #include "parley/http/handlers.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -290,30 +291,89 @@ HandlerResult Handlers::unfollow_user(const HandlerContext& ctx) const {
   return ok(to_json(*profile));
 }
 
-HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
+namespace {
+
+core::Result<core::PostListing> read_listing(const Params& query) {
   core::PostListing listing;
-  auto author = query_user_id(ctx.query, "author");
+  auto author = query_user_id(query, "author");
   if (!author) return std::move(author).error();
   if (*author) listing.author = core::UserRef{**author};
-  auto liked_by = query_user_id(ctx.query, "liked_by");
+  auto liked_by = query_user_id(query, "liked_by");
   if (!liked_by) return std::move(liked_by).error();
   if (*liked_by) listing.liked_by = core::UserRef{**liked_by};
-  auto tag = query_value<core::Tag>(ctx.query, "tag");
+  auto tag = query_value<core::Tag>(query, "tag");
   if (!tag) return std::move(tag).error();
   listing.tag = *std::move(tag);
-  auto search = query_value<core::SearchQuery>(ctx.query, "q");
+  auto search = query_value<core::SearchQuery>(query, "q");
   if (!search) return std::move(search).error();
   listing.search = *std::move(search);
-  auto after = query_cursor(ctx.query);
+  auto after = query_cursor(query);
   if (!after) return std::move(after).error();
   listing.after = *after;
-  auto page = read_page(ctx.query);
+  auto page = read_page(query);
   if (!page) return std::move(page).error();
   listing.page = *page;
+  return listing;
+}
 
-  auto posts = services_.posts.list(ctx.principal, listing);
+// Whether this listing, for this reader, is one of the pages kept rendered: an anonymous
+// reader (whose page says nothing of liked or following), the public feed without any filter
+// or cursor, within its first pages. Such a page depends on nothing but public reads of posts
+// and authors, which is what PublicReadVersion versions.
+bool is_kept_page(const core::PostListing& listing, const core::Principal* principal) noexcept {
+  return principal == nullptr && !listing.author && !listing.liked_by && !listing.tag && !listing.search &&
+         !listing.after && listing.page.offset() >= 0 &&
+         listing.page.offset() < Handlers::kKeptFeedPages * listing.page.size;
+}
+
+std::string kept_page_key(const core::PostListing& listing, const std::string& version) {
+  return "feed:" + version + ":" + std::to_string(listing.page.offset()) + ":" +
+         std::to_string(listing.page.size);
+}
+
+Reply rendered_reply(const std::string& envelope) {
+  Reply reply;
+  reply.document = Document{"application/json", envelope};
+  return reply;
+}
+
+}  // namespace
+
+HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
+  auto listing = read_listing(ctx.query);
+  if (!listing) return std::move(listing).error();
+
+  // The version is read before the page, so a page read after a write is never kept under the
+  // version from before it.
+  std::optional<std::string> key;
+  if (kept_feed_.version != nullptr && is_kept_page(*listing, ctx.principal)) {
+    if (auto version = kept_feed_.version->current(core::PublicReadVersion::Io::allowed)) {
+      key = kept_page_key(*listing, *version);
+      if (auto kept = kept_feed_pages_.find(*key)) return rendered_reply(**kept);
+    }
+  }
+  auto posts = services_.posts.list(ctx.principal, *listing);
   if (!posts) return std::move(posts).error();
-  return post_page_reply(*posts, listing.page);
+  Reply reply = post_page_reply(*posts, listing->page);
+  if (!key) return reply;
+  auto rendered = std::make_shared<const std::string>(render_envelope(reply));
+  kept_feed_pages_.keep(*key, rendered, kept_feed_.ttl);
+  return rendered_reply(*rendered);
+}
+
+std::optional<Reply> Handlers::kept_posts_page(const HandlerContext& ctx) const noexcept {
+  try {
+    if (kept_feed_.version == nullptr) return std::nullopt;
+    auto listing = read_listing(ctx.query);
+    if (!listing || !is_kept_page(*listing, ctx.principal)) return std::nullopt;
+    const auto version = kept_feed_.version->current(core::PublicReadVersion::Io::forbidden);
+    if (!version) return std::nullopt;
+    const auto kept = kept_feed_pages_.find(kept_page_key(*listing, *version));
+    if (!kept) return std::nullopt;
+    return rendered_reply(**kept);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): list_posts then answers, and reports what failed
+    return std::nullopt;
+  }
 }
 
 HandlerResult Handlers::feed(const HandlerContext& ctx) const {

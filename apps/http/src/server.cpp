@@ -1,6 +1,7 @@
 // Boost.Beast HTTP/1.1 server: a listener and one Session per connection on its own strand.
-// The I/O threads only read, parse and write; Api::handle (which blocks on SQLite, scrypt...)
-// runs on a separate worker pool and its response is posted back to the connection's strand.
+// The I/O threads read, parse and write, and answer what Api::answer_now can answer without
+// waiting on I/O; Api::handle (which blocks on SQLite, scrypt...) runs on a separate worker
+// pool and its response is posted back to the connection's strand.
 // Requests of Lane::auth (the password KDF) run on a small pool of their own with a bounded
 // queue, answered 503 by the I/O thread when it is full, so a login flood never delays reads.
 // One request is in flight per connection, so pipelined requests are answered in order.
@@ -381,6 +382,11 @@ class detail::Session : public std::enable_shared_from_this<Session> {
       in_flight_ = true;
     }
 
+    // What can be answered without waiting on I/O is answered here, saving the worker hop.
+    if (auto answer = server_.api().answer_now(request)) {
+      respond(*std::move(answer), request.method, version, keep_alive, false);
+      return;
+    }
     const bool auth = server_.api().lane(request) == Lane::auth;
     if (auth && !server_.enter_auth_lane()) {
       // Answered by the I/O thread without a worker, after kShedDelay.

@@ -2,6 +2,7 @@
 // and the HTTP API together.
 #include "parley/app/app.hpp"
 
+#include <algorithm>
 #include <utility>
 
 #include "parley/app/secret.hpp"
@@ -37,8 +38,9 @@ namespace {
 // decorator invalidates the cached posts a like changes). With Redis every
 // instance (and the `parley user` CLI) shares one cache, so a write anywhere invalidates it for
 // all. Without Redis an in-process cache is safe only where one server process writes: the
-// embedded SQLite default. There it holds posts, not users, because the CLI writes users (block,
-// role) from another process that could not invalidate it. PostgreSQL without Redis may run as
+// embedded SQLite default. There it holds posts and the authors of pages, but reads single user
+// records through, because the CLI writes users (block, role) from another process that could
+// not invalidate them (and changes nothing an author shows). PostgreSQL without Redis may run as
 // several instances, so it gets no cache at all.
 void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   if (!config.cache_enabled) return;
@@ -60,12 +62,11 @@ void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   storage.stored_likes = std::move(storage.likes);
   storage.likes =
       std::make_unique<core::CachingLikeRepository>(*storage.stored_likes, *storage.cache_generations);
-  if (shared) {
-    storage.stored_users = std::move(storage.users);
-    storage.users = std::make_unique<core::CachingUserRepository>(*storage.stored_users, *storage.cache,
-                                                                  *storage.cache_generations,
-                                                                  *storage.cache_stats, config.cache_ttls);
-  }
+  storage.stored_users = std::move(storage.users);
+  storage.users = std::make_unique<core::CachingUserRepository>(
+      *storage.stored_users, *storage.cache, *storage.cache_generations, *storage.cache_stats,
+      config.cache_ttls, shared ? core::UserRecords::cached : core::UserRecords::read_through);
+  storage.public_read_version = std::make_unique<core::PublicReadVersion>(*storage.cache_generations);
 }
 
 // The one place that picks the storage adapters by config. The adapters refer to the heap
@@ -335,6 +336,9 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
                            .rate_limits = rate_limits_.get(),
                            .metrics = metrics_.get(),
                            .metrics_on_admin_listener = config.server.admin.has_value(),
-                           .frontends = frontends(config)}) {}
+                           .frontends = frontends(config),
+                           .kept_feed = {.version = storage_.public_read_version.get(),
+                                         .ttl = std::min(core::CachingPostRepository::kLocalPageTtl,
+                                                         config.cache_ttls.list)}}) {}
 
 }  // namespace parley::app

@@ -11,8 +11,8 @@ namespace parley::core {
 
 namespace {
 
-constexpr std::string_view kPostGeneration = "post:gen";
-constexpr std::string_view kUsersGeneration = "user:gen:all";
+constexpr std::string_view kPostGeneration = kPostGenerationKey;
+constexpr std::string_view kUsersGeneration = kAllUsersGenerationKey;
 
 std::string user_generation(const UserId& id) {
   return "user:gen:" + id.to_string();
@@ -220,6 +220,7 @@ Status CachingUserRepository::create_many(std::span<const User> users) {
 }
 
 Result<User> CachingUserRepository::find_by_id(const UserId& id) {
+  if (records_ == UserRecords::read_through) return inner_.find_by_id(id);
   auto& counters = stats_.user();
   auto generation = generations_.current(user_generation(id));
   if (!generation) {

@@ -22,6 +22,7 @@ class MemoryCache final : public core::Cache {
   core::Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   core::Status remove(std::string_view key) override;
   core::Status ping() override;
+  [[nodiscard]] bool in_process() const noexcept override { return true; }
 
   // Live and not-yet-purged entries; for tests of the bound.
   [[nodiscard]] std::size_t size() const;

@@ -25,6 +25,7 @@ class MemoryRateLimiter final : public core::RateLimiter {
 
   core::Result<core::RateDecision> hit(std::string_view key, const core::RatePolicy& policy) override;
   core::Status ping() override;
+  [[nodiscard]] bool in_process() const noexcept override { return true; }
 
   // Keys currently remembered; for tests of the bound.
   [[nodiscard]] std::size_t size() const;

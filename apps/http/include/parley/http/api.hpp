@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -32,6 +33,8 @@ struct ApiOptions {
   // Further route tables in their own wire formats (apps/realworld), served on the main
   // listener by the same pipeline when no native route fits the path.
   std::vector<Frontend> frontends = {};
+  // The public feed's first pages kept rendered for anonymous readers; off without a version.
+  KeptFeedOptions kept_feed = {};
 };
 
 namespace detail {
@@ -55,6 +58,11 @@ class Api {
   // Never throws. Safe to call from many threads at once (the services must be too).
   // Blocking: it calls the services, so servers run it off their I/O threads.
   [[nodiscard]] Response handle(const Request& request) const;
+  // The answer handle() would give, when it can be given at once without waiting on I/O: an
+  // anonymous GET that a route answers from what it keeps (the public feed's first pages,
+  // rendered), with the rate budget in process. nullopt otherwise (nothing is spent then), and
+  // the request goes to handle() on a worker. Non-blocking and cheap, for the I/O threads.
+  [[nodiscard]] std::optional<Response> answer_now(const Request& request) const;
   // The answer to a request that could not be read; `partial` holds whatever was parsed.
   // Cheap and non-blocking.
   [[nodiscard]] Response reject(const Request& partial, Rejection why) const;
@@ -67,6 +75,10 @@ class Api {
  private:
   [[nodiscard]] Response dispatch(const Request& request, std::string_view request_id) const;
   [[nodiscard]] std::string request_id_for(const Request& request) const;
+  // What every handled request's answer gets last: the client the access log names, the edge
+  // headers (decorate) and the trace.
+  [[nodiscard]] Response completed(Response response, const Request& request, const std::string& request_id,
+                                   TraceContext trace) const;
 
   Handlers handlers_;
   core::IdGenerator& request_ids_;

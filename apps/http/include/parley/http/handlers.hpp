@@ -2,13 +2,20 @@
 // call one service, shape the result. Errors are returned, never rendered here.
 #pragma once
 
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include "parley/core/caching/caching_repositories.hpp"
+#include "parley/core/caching/public_read_version.hpp"
 #include "parley/core/result.hpp"
 #include "parley/core/services/principal.hpp"
 #include "parley/http/message.hpp"
@@ -48,11 +55,28 @@ struct Reply {
 
 using HandlerResult = core::Result<Reply>;
 
+// The native API's envelope of a success: {"status":"ok","data":...,"meta":...}.
+[[nodiscard]] std::string render_envelope(const Reply& reply);
+
+// The first pages of the public feed as an anonymous reader gets them, kept rendered (the
+// envelope's bytes) under the version of public reads, so a page is rendered once per write
+// rather than once per request; none are kept without a version (no cache configured).
+struct KeptFeedOptions {
+  core::PublicReadVersion* version = nullptr;
+  std::chrono::seconds ttl{5};  // at most; a change made behind Parley's back shows after it
+};
+
 class Handlers {
  public:
+  // Feed pages beyond this are never kept rendered (the cached pages of CachingPostRepository).
+  static constexpr std::int64_t kKeptFeedPages = core::CachingPostRepository::kCachedPages;
+  // How many rendered pages are kept (a few versions' few pages).
+  static constexpr std::size_t kKeptFeedEntries = 32;
+
   // `metrics` (may be null when metrics are disabled) is what GET /metrics renders.
-  Handlers(Services services, ReadinessProbe readiness, const MetricsRegistry* metrics = nullptr)
-      : services_(services), readiness_(std::move(readiness)), metrics_(metrics) {}
+  Handlers(Services services, ReadinessProbe readiness, const MetricsRegistry* metrics = nullptr,
+           KeptFeedOptions kept_feed = {})
+      : services_(services), readiness_(std::move(readiness)), metrics_(metrics), kept_feed_(kept_feed) {}
 
   // The bearer-token step every authenticated route shares.
   core::Result<core::Principal> authenticate(std::string_view access_token) const {
@@ -78,6 +102,10 @@ class Handlers {
   HandlerResult unfollow_user(const HandlerContext& ctx) const;
 
   HandlerResult list_posts(const HandlerContext& ctx) const;
+  // list_posts answered from the kept rendered pages only, reading the version without waiting
+  // on I/O: nullopt when that cannot answer (not a kept page, no version without I/O, not kept
+  // yet), and list_posts must run. Cheap enough for an I/O thread; never throws.
+  [[nodiscard]] std::optional<Reply> kept_posts_page(const HandlerContext& ctx) const noexcept;
   HandlerResult create_post(const HandlerContext& ctx) const;
   HandlerResult get_post(const HandlerContext& ctx) const;
   HandlerResult patch_post(const HandlerContext& ctx) const;
@@ -101,6 +129,8 @@ class Handlers {
   Services services_;
   ReadinessProbe readiness_;
   const MetricsRegistry* metrics_;
+  KeptFeedOptions kept_feed_;
+  mutable core::KeptEntries<std::shared_ptr<const std::string>> kept_feed_pages_{kKeptFeedEntries};
 };
 
 }  // namespace parley::http

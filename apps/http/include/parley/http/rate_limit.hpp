@@ -63,6 +63,8 @@ class RateLimits {
   [[nodiscard]] std::uint64_t rejections(RateGroup group) const noexcept;
   // Whether the last call to the limiter succeeded (true before any), for dependency_up.
   [[nodiscard]] bool limiter_available() const noexcept { return available_.load(); }
+  // Whether check() is answered without waiting on I/O (RateLimiter::in_process).
+  [[nodiscard]] bool in_process() const noexcept { return limiter_.in_process(); }
   [[nodiscard]] const RateLimitSettings& settings() const noexcept { return settings_; }
 
  private:

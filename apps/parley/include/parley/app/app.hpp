@@ -8,6 +8,7 @@
 #include "parley/app/config.hpp"
 #include "parley/core/caching/cache_stats.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
+#include "parley/core/caching/public_read_version.hpp"
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
@@ -64,16 +65,17 @@ class Database {
 struct Storage {
   Database database;
   std::unique_ptr<redis::Client> redis;  // only with PARLEY_REDIS_URL
-  // With PARLEY_CACHE_ENABLED, `posts` and `likes` (and with Redis `users`) below are the core
-  // caching decorators over these: the repositories of the database, the cache, and its
-  // bookkeeping. (A like changes the like_count inside cached posts: the likes decorator
-  // invalidates them.)
+  // With PARLEY_CACHE_ENABLED, `posts`, `likes` and `users` below are the core caching
+  // decorators over these: the repositories of the database, the cache, and its bookkeeping.
+  // (A like changes the like_count inside cached posts: the likes decorator invalidates them.
+  // Without Redis, single user records are read through; see wire_cache.)
   std::unique_ptr<core::UserRepository> stored_users;
   std::unique_ptr<core::PostRepository> stored_posts;
   std::unique_ptr<core::LikeRepository> stored_likes;
   std::unique_ptr<core::Cache> cache;
   std::unique_ptr<crypto::UuidV7Generator> cache_ids;  // fresh cache generations
   std::unique_ptr<core::CacheGenerations> cache_generations;
+  std::unique_ptr<core::PublicReadVersion> public_read_version;  // what kept rendered pages are kept under
   std::unique_ptr<core::CacheStats> cache_stats = std::make_unique<core::CacheStats>();  // zeros when off
   std::unique_ptr<core::UserRepository> users;
   std::unique_ptr<core::PostRepository> posts;

@@ -43,6 +43,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parley/core/caching/cache_stats.hpp"
@@ -59,6 +60,10 @@ struct CacheTtls {
   std::chrono::seconds entity{300};  // PARLEY_CACHE_ENTITY_TTL_SECONDS
 };
 
+// The generation keys of everything posts and users (see the list above).
+inline constexpr std::string_view kPostGenerationKey = "post:gen";
+inline constexpr std::string_view kAllUsersGenerationKey = "user:gen:all";
+
 // The generation keys and the invalidations still to be stored; shared by the decorators.
 class CacheGenerations {
  public:
@@ -71,6 +76,8 @@ class CacheGenerations {
   Result<std::string> current(const std::string& key);
   // Stores a fresh generation under `key`; when that fails, remembers to retry it.
   void bump(const std::string& key);
+  // Whether reading a generation waits on no I/O (Cache::in_process).
+  [[nodiscard]] bool in_process() const noexcept { return cache_.in_process(); }
 
  private:
   bool store_fresh(const std::string& key);
@@ -154,11 +161,23 @@ class CachingPostRepository final : public PostRepository {
   KeptEntries<Page<Post>> local_pages_{kLocalPages};  // key (with its generation) -> page
 };
 
+// Whether single user records are cached (find_by_id). Without a cache that every writer
+// shares (the embedded default, whose `parley user` CLI blocks users and changes roles from
+// another process), they are read through, so such a change applies at once; the authors of a
+// page are still kept (the CLI changes nothing they show) and every user write still bumps the
+// generations.
+enum class UserRecords { cached, read_through };
+
 class CachingUserRepository final : public UserRepository {
  public:
   CachingUserRepository(UserRepository& inner, Cache& cache, CacheGenerations& generations, CacheStats& stats,
-                        CacheTtls ttls)
-      : inner_(inner), cache_(cache), generations_(generations), stats_(stats), ttls_(ttls) {}
+                        CacheTtls ttls, UserRecords records = UserRecords::cached)
+      : inner_(inner),
+        cache_(cache),
+        generations_(generations),
+        stats_(stats),
+        ttls_(ttls),
+        records_(records) {}
 
   Status create(const User& user) override;
   Status create_many(std::span<const User> users) override;
@@ -186,6 +205,7 @@ class CachingUserRepository final : public UserRepository {
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
+  UserRecords records_;
   KeptEntries<std::vector<User>> kept_authors_{kKeptAuthorSets};
 };
 

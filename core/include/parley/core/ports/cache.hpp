@@ -22,6 +22,9 @@ class Cache {
   // Removing an absent key succeeds.
   virtual Status remove(std::string_view key) = 0;
   virtual Status ping() = 0;
+  // True when every call is answered in this process without waiting on I/O (an in-process
+  // map): such a cache may be read from an event loop's thread. False for a networked cache.
+  [[nodiscard]] virtual bool in_process() const noexcept { return false; }
 };
 
 }  // namespace parley::core

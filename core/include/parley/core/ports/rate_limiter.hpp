@@ -37,6 +37,9 @@ class RateLimiter {
   // store cannot be reached (callers decide whether to fail open).
   virtual Result<RateDecision> hit(std::string_view key, const RatePolicy& policy) = 0;
   virtual Status ping() = 0;
+  // True when hit() is answered in this process without waiting on I/O (an in-process table):
+  // such a limiter may be called from an event loop's thread. False for a networked store.
+  [[nodiscard]] virtual bool in_process() const noexcept { return false; }
 };
 
 }  // namespace parley::core
