@@ -1,8 +1,9 @@
 // The public feed's first pages, kept rendered for anonymous readers (Handlers::list_posts) and
 // answered without a worker (Api::answer_now): byte for byte what a worker renders, never after
 // a write, never to a signed-in reader, never for another listing, and never where answering
-// would wait on I/O. Through Api over the memory adapters, the core caching decorators and
-// MemoryCache, as the embedded default wires them (apps/parley/src/app.cpp).
+// would wait on I/O; the same for RealWorld's GET /api/articles. Through Api over the memory
+// adapters, the core caching decorators and MemoryCache, as the embedded default wires them
+// (apps/parley/src/app.cpp), with the RealWorld frontend mounted.
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@
 #include "parley/memory/memory_store.hpp"
 #include "parley/memory/memory_token_store.hpp"
 #include "parley/memory/memory_user_repository.hpp"
+#include "parley/realworld/frontend.hpp"
 #include "parley/testing/fakes.hpp"
 
 namespace parley::http {
@@ -102,6 +104,10 @@ struct World {
     limits.read = core::RatePolicy{options.read_limit, std::chrono::seconds(60)};
     rate_limits = std::make_unique<RateLimits>(
         options.remote_limiter ? static_cast<core::RateLimiter&>(remote_limiter) : limiter, limits);
+    const KeptFeedOptions kept{.version = version.get(), .ttl = std::chrono::seconds(5)};
+    std::vector<Frontend> frontends;
+    frontends.push_back(realworld::make_frontend(
+        realworld::Services{*auth, *user_service, *profiles, *post_service, *comments}, kept));
     api = std::make_unique<Api>(
         Services{*auth, *user_service, *post_service, *comments, *admin, *profiles}, ids,
         [] { return std::vector<DependencyCheck>{}; },
@@ -109,8 +115,8 @@ struct World {
                    .rate_limits = rate_limits.get(),
                    .metrics = nullptr,
                    .metrics_on_admin_listener = false,
-                   .frontends = {},
-                   .kept_feed = {.version = version.get(), .ttl = std::chrono::seconds(5)}});
+                   .frontends = std::move(frontends),
+                   .kept_feed = kept});
   }
 
   static Request request(std::string method, std::string_view target, std::string_view token = {}) {
@@ -118,6 +124,7 @@ struct World {
     request.method = std::move(method);
     request.target = std::string(target);
     request.client_ip = "127.0.0.1";
+    // "Bearer" is accepted by both the native API and RealWorld.
     if (!token.empty()) request.headers.add("Authorization", "Bearer " + std::string(token));
     return request;
   }
@@ -335,6 +342,39 @@ TEST_CASE("nothing is answered at once where it would wait on a networked cache 
     CHECK_FALSE(world.now(kFirstPage).has_value());
     CHECK(world.remote_limiter.hits == hits);
   }
+}
+
+TEST_CASE("RealWorld's article list keeps its own rendering, under the same rules",
+          "[kept-feed][realworld]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  const auto post = world.publish(alice, "first");
+  constexpr std::string_view kArticles = "/api/articles?limit=20&offset=0";
+
+  CHECK_FALSE(world.now(kArticles).has_value());
+  const Response rendered = world.handle("GET", kArticles);
+  REQUIRE(rendered.status == 200);
+  const auto doc = boost::json::parse(rendered.body);
+  CHECK(doc.at("articlesCount").as_int64() == 1);
+  const auto answered = world.now(kArticles);
+  REQUIRE(answered.has_value());
+  CHECK(answered->status == 200);
+  CHECK(answered->body == rendered.body);
+  CHECK(answered->route == "/api/articles");
+
+  // Kept apart from the native feed's page of the same posts (other bytes): keeping one does
+  // not keep the other.
+  CHECK_FALSE(world.now(kFirstPage).has_value());
+  REQUIRE(world.handle("GET", kFirstPage).status == 200);
+  CHECK(world.now(kFirstPage)->body != answered->body);
+
+  // Not for a signed-in reader, a filter, a page past the kept ones, or after a write.
+  CHECK_FALSE(world.now(kArticles, alice).has_value());
+  CHECK_FALSE(world.now("/api/articles?tag=x").has_value());
+  CHECK_FALSE(world.now("/api/articles?limit=20&offset=60").has_value());
+  REQUIRE(world.handle("POST", "/api/v1/posts/" + post.to_string() + "/like", alice).status == 200);
+  CHECK_FALSE(world.now(kArticles).has_value());
+  CHECK(world.handle("GET", kArticles).body.find("\"favoritesCount\":1") != std::string::npos);
 }
 
 }  // namespace parley::http

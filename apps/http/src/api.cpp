@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <exception>
+#include <functional>
 #include <iterator>
 #include <span>
 #include <utility>
@@ -234,11 +235,11 @@ Response finished(Response response, const RouteSpec& route, const core::Princip
 }
 
 // A handler's success as a response: its document as is, or its data in the dialect's envelope.
-Response success_response(const Reply& reply, const Dialect& dialect) {
+Response success_response(Reply reply, const Dialect& dialect) {
   Response response;
   response.status = reply.status;
   if (reply.document) {
-    response.body = reply.document->body;
+    response.body = std::move(reply.document->body);
     response.headers.set("Content-Type", std::string(reply.document->content_type));
     if (!reply.document->content_security_policy.empty()) {
       response.headers.set("Content-Security-Policy", std::string(reply.document->content_security_policy));
@@ -328,7 +329,7 @@ Response run_route(const Request& request, std::string_view request_id, std::str
       principal_ptr, request_id,  token_used};
   HandlerResult result = call(context);
   if (!result) return finish(dialect.error(result.error(), request_id), principal_ptr);
-  return finish(success_response(*result, dialect), principal_ptr);
+  return finish(success_response(std::move(*result), dialect), principal_ptr);
 }
 
 // Which route of which table a whole request would be dispatched to, in dispatch's order: the
@@ -434,22 +435,46 @@ std::optional<Response> Api::answer_now(const Request& request) const {
   try {
     const Target target = split_target(request.target);
     const std::vector<Route>& routes = main_routes_->routes;
+    // The route dispatch() would run, when it keeps anything: native first, then the frontends.
     const RouteMatch match = match_route(std::span<const Route>(routes), request.method, target.path);
-    if (match.kind != MatchKind::found) return std::nullopt;
-    const Route& route = routes.at(match.index);
-    if (route.kept == nullptr || route.auth == Auth::required) return std::nullopt;
+    RouteSpec spec;
+    Params params;
+    const Frontend* frontend = nullptr;
+    std::function<std::optional<Reply>(const HandlerContext&)> kept;
+    if (match.kind == MatchKind::found) {
+      const Route& route = routes.at(match.index);
+      if (route.kept == nullptr) return std::nullopt;
+      spec = RouteSpec{route.path_template, route.auth, route.body, route.rate};
+      params = match.params;
+      kept = [this, &route](const HandlerContext& context) { return (handlers_.*route.kept)(context); };
+    } else if (match.kind == MatchKind::not_found) {
+      for (const Frontend& mounted : frontends_) {
+        const RouteMatch found =
+            match_route(std::span<const FrontendRoute>(mounted.routes), request.method, target.path);
+        if (found.kind == MatchKind::not_found) continue;
+        if (found.kind != MatchKind::found) return std::nullopt;
+        const FrontendRoute& route = mounted.routes.at(found.index);
+        if (!route.kept) return std::nullopt;
+        spec = RouteSpec{route.path_template, route.auth, route.body, route.rate};
+        params = found.params;
+        frontend = &mounted;
+        kept = route.kept;
+        break;
+      }
+    }
+    if (!kept || spec.auth == Auth::required) return std::nullopt;
 
     std::string request_id = request_id_for(request);
     const Params query = parse_query(target.query);
-    const HandlerContext context{request, match.params, query, nullptr, nullptr, request_id};
-    const std::optional<Reply> reply = (handlers_.*route.kept)(context);
+    const HandlerContext context{request, params, query, nullptr, nullptr, request_id};
+    std::optional<Reply> reply = kept(context);
     if (!reply) return std::nullopt;
     // Spent only once the request is known to be answered here, so never twice.
+    const Dialect dialect{frontend};
     std::optional<core::RateDecision> rate;
-    if (rate_limits_ != nullptr) rate = rate_limits_->check(route.rate, request, nullptr);
-    Response response = rate && !rate->allowed ? Dialect{}.rate_limited(*rate, request_id)
-                                               : success_response(*reply, Dialect{});
-    const RouteSpec spec{route.path_template, route.auth, route.body, route.rate};
+    if (rate_limits_ != nullptr) rate = rate_limits_->check(spec.rate, request, nullptr);
+    Response response = rate && !rate->allowed ? dialect.rate_limited(*rate, request_id)
+                                               : success_response(*std::move(reply), dialect);
     return completed(finished(std::move(response), spec, nullptr, rate), request, request_id,
                      continue_trace(request));
   } catch (...) {  // NOLINT(bugprone-empty-catch): handle() then answers, and reports what failed

@@ -316,64 +316,66 @@ core::Result<core::PostListing> read_listing(const Params& query) {
   return listing;
 }
 
-// Whether this listing, for this reader, is one of the pages kept rendered: an anonymous
-// reader (whose page says nothing of liked or following), the public feed without any filter
-// or cursor, within its first pages. Such a page depends on nothing but public reads of posts
-// and authors, which is what PublicReadVersion versions.
-bool is_kept_page(const core::PostListing& listing, const core::Principal* principal) noexcept {
-  return principal == nullptr && !listing.author && !listing.liked_by && !listing.tag && !listing.search &&
-         !listing.after && listing.page.offset() >= 0 &&
-         listing.page.offset() < Handlers::kKeptFeedPages * listing.page.size;
-}
-
-std::string kept_page_key(const core::PostListing& listing, const std::string& version) {
-  return "feed:" + version + ":" + std::to_string(listing.page.offset()) + ":" +
-         std::to_string(listing.page.size);
-}
-
-Reply rendered_reply(const std::string& envelope) {
-  Reply reply;
-  reply.document = Document{"application/json", envelope};
-  return reply;
-}
-
 }  // namespace
 
 HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
   auto listing = read_listing(ctx.query);
   if (!listing) return std::move(listing).error();
-
   // The version is read before the page, so a page read after a write is never kept under the
   // version from before it.
-  std::optional<std::string> key;
-  if (kept_feed_.version != nullptr && is_kept_page(*listing, ctx.principal)) {
-    if (auto version = kept_feed_.version->current(core::PublicReadVersion::Io::allowed)) {
-      key = kept_page_key(*listing, *version);
-      if (auto kept = kept_feed_pages_.find(*key)) return rendered_reply(**kept);
-    }
+  const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::allowed);
+  if (key) {
+    if (auto kept = kept_pages_.find(*key)) return kept_reply(**kept);
   }
   auto posts = services_.posts.list(ctx.principal, *listing);
   if (!posts) return std::move(posts).error();
   Reply reply = post_page_reply(*posts, listing->page);
   if (!key) return reply;
   auto rendered = std::make_shared<const std::string>(render_envelope(reply));
-  kept_feed_pages_.keep(*key, rendered, kept_feed_.ttl);
-  return rendered_reply(*rendered);
+  kept_pages_.keep(*key, rendered);
+  return kept_reply(*rendered);
 }
 
 std::optional<Reply> Handlers::kept_posts_page(const HandlerContext& ctx) const noexcept {
   try {
-    if (kept_feed_.version == nullptr) return std::nullopt;
     auto listing = read_listing(ctx.query);
-    if (!listing || !is_kept_page(*listing, ctx.principal)) return std::nullopt;
-    const auto version = kept_feed_.version->current(core::PublicReadVersion::Io::forbidden);
-    if (!version) return std::nullopt;
-    const auto kept = kept_feed_pages_.find(kept_page_key(*listing, *version));
+    if (!listing) return std::nullopt;
+    const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::forbidden);
+    if (!key) return std::nullopt;
+    const auto kept = kept_pages_.find(*key);
     if (!kept) return std::nullopt;
-    return rendered_reply(**kept);
+    return kept_reply(**kept);
   } catch (...) {  // NOLINT(bugprone-empty-catch): list_posts then answers, and reports what failed
     return std::nullopt;
   }
+}
+
+// ---- kept pages -----------------------------------------------------------------------------
+
+std::optional<std::string> KeptPages::key(const core::PostListing& listing, const core::Principal* principal,
+                                          core::PublicReadVersion::Io io) const {
+  const bool kept = principal == nullptr && !listing.author && !listing.liked_by && !listing.tag &&
+                    !listing.search && !listing.after && listing.page.offset() >= 0 &&
+                    listing.page.offset() < kPages * listing.page.size;
+  if (!kept || options_.version == nullptr) return std::nullopt;
+  const auto version = options_.version->current(io);
+  if (!version) return std::nullopt;
+  return "feed:" + *version + ":" + std::to_string(listing.page.offset()) + ":" +
+         std::to_string(listing.page.size);
+}
+
+std::optional<std::shared_ptr<const std::string>> KeptPages::find(const std::string& key) const {
+  return entries_.find(key);
+}
+
+void KeptPages::keep(const std::string& key, std::shared_ptr<const std::string> body) const {
+  entries_.keep(key, body, options_.ttl);
+}
+
+Reply kept_reply(const std::string& body) {
+  Reply reply;
+  reply.document = Document{"application/json", body};
+  return reply;
 }
 
 HandlerResult Handlers::feed(const HandlerContext& ctx) const {

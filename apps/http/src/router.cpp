@@ -35,16 +35,14 @@ std::string percent_decode(std::string_view text) {
   return out;
 }
 
-// "/a/b/" -> {"a", "b", ""}: a trailing slash is a segment of its own, so it does not match.
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  path.remove_prefix(1);
-  for (;;) {
-    const auto slash = path.find('/');
-    segments.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) return segments;
-    path.remove_prefix(slash + 1);
-  }
+// The segment of `path` up to the next '/', removed from it; `last` says it was the final one.
+// "/a/b/" gives "a", "b", "": a trailing slash is a segment of its own, so it does not match.
+std::string_view next_segment(std::string_view& rest, bool& last) noexcept {
+  const auto slash = rest.find('/');
+  last = slash == std::string_view::npos;
+  const std::string_view segment = rest.substr(0, slash);
+  rest = last ? std::string_view{} : rest.substr(slash + 1);
+  return segment;
 }
 
 }  // namespace
@@ -87,19 +85,23 @@ std::optional<Params> match_template(std::string_view path_template, std::string
   if (path_template.empty() || path.empty() || path_template.front() != '/' || path.front() != '/') {
     return std::nullopt;
   }
-  const auto tmpl_segments = split_path(path_template);
-  const auto path_segments = split_path(path);
-  if (tmpl_segments.size() != path_segments.size()) return std::nullopt;
+  // Segment by segment, without splitting either (this runs for every route of the table).
+  std::string_view tmpl_rest = path_template.substr(1);
+  std::string_view path_rest = path.substr(1);
   Params params;
-  for (std::size_t i = 0; i < tmpl_segments.size(); ++i) {
-    const std::string_view tmpl = tmpl_segments[i];
-    const std::string_view actual = path_segments[i];
+  for (;;) {
+    bool tmpl_last = false;
+    bool path_last = false;
+    const std::string_view tmpl = next_segment(tmpl_rest, tmpl_last);
+    const std::string_view actual = next_segment(path_rest, path_last);
     if (tmpl.size() >= 2 && tmpl.front() == '{' && tmpl.back() == '}') {
       if (actual.empty()) return std::nullopt;
       params.add(std::string(tmpl.substr(1, tmpl.size() - 2)), std::string(actual));
     } else if (tmpl != actual) {
       return std::nullopt;
     }
+    if (tmpl_last != path_last) return std::nullopt;  // different numbers of segments
+    if (tmpl_last) break;
   }
   return params;
 }

@@ -227,11 +227,18 @@ core::Result<std::unique_ptr<App>> App::build(const Config& config) {
   return app;
 }
 
+http::KeptFeedOptions App::kept_feed(const Config& config) const {
+  // Never longer than a cached list lives: a change made behind Parley's back shows as soon.
+  return {.version = storage_.public_read_version.get(),
+          .ttl = std::min(core::CachingPostRepository::kLocalPageTtl, config.cache_ttls.list)};
+}
+
 std::vector<http::Frontend> App::frontends(const Config& config) {
   std::vector<http::Frontend> mounted;
   if (config.realworld_enabled) {
     mounted.push_back(realworld::make_frontend(
-        realworld::Services{auth_, user_service_, profile_service_, post_service_, comment_service_}));
+        realworld::Services{auth_, user_service_, profile_service_, post_service_, comment_service_},
+        kept_feed(config)));
   }
   return mounted;
 }
@@ -337,8 +344,6 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
                            .metrics = metrics_.get(),
                            .metrics_on_admin_listener = config.server.admin.has_value(),
                            .frontends = frontends(config),
-                           .kept_feed = {.version = storage_.public_read_version.get(),
-                                         .ttl = std::min(core::CachingPostRepository::kLocalPageTtl,
-                                                         config.cache_ttls.list)}}) {}
+                           .kept_feed = kept_feed(config)}) {}
 
 }  // namespace parley::app

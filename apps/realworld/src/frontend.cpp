@@ -4,8 +4,6 @@
 #include <memory>
 #include <utility>
 
-#include <boost/json/serialize.hpp>
-
 #include "parley/realworld/wire.hpp"
 
 #include "handlers.hpp"
@@ -71,9 +69,9 @@ constexpr Entry kRoutes[] = {
 
 }  // namespace
 
-http::Frontend make_frontend(Services services) {
+http::Frontend make_frontend(Services services, http::KeptFeedOptions kept_feed) {
   // Shared by the route closures, so the Frontend can be copied or moved freely.
-  auto handlers = std::make_shared<const Handlers>(services);
+  auto handlers = std::make_shared<const Handlers>(services, kept_feed);
   http::Frontend frontend;
   for (const Entry& entry : kRoutes) {
     frontend.routes.push_back(
@@ -85,10 +83,15 @@ http::Frontend make_frontend(Services services) {
                             .handler = [handlers, method = entry.handler](const http::HandlerContext& ctx) {
                               return ((*handlers).*method)(ctx);
                             }});
+    if (entry.handler == &Handlers::list_articles) {
+      frontend.routes.back().kept = [handlers](const http::HandlerContext& ctx) {
+        return handlers->kept_articles(ctx);
+      };
+    }
   }
   frontend.auth_schemes = {"Token", "Bearer"};
   // RealWorld documents are bare: {"user": ...}, {"articles": [...], "articlesCount": n}.
-  frontend.render_success = [](const http::Reply& reply) { return boost::json::serialize(*reply.data); };
+  frontend.render_success = [](const http::Reply& reply) { return render_document(reply); };
   frontend.render_error = [](const core::Error& error, std::string_view request_id) {
     return error_response(error, request_id);
   };

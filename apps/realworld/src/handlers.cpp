@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "parley/core/domain/paging.hpp"
 #include "parley/core/domain/social.hpp"
@@ -226,22 +228,56 @@ HandlerResult Handlers::unfollow(const HandlerContext& ctx) const {
   return reply("profile", profile_json(*profile));
 }
 
-HandlerResult Handlers::list_articles(const HandlerContext& ctx) const {
-  auto page = read_page(ctx.query);
+namespace {
+
+core::Result<core::PostListing> read_listing(const http::Params& query) {
+  auto page = read_page(query);
   if (!page) return std::move(page).error();
   QueryErrors errors;
   core::PostListing listing;
   listing.page = *page;
-  if (auto author = query_value<core::Username>(ctx.query, "author", errors))
-    listing.author = *std::move(author);
-  if (auto fan = query_value<core::Username>(ctx.query, "favorited", errors))
-    listing.liked_by = *std::move(fan);
-  listing.tag = query_value<core::Tag>(ctx.query, "tag", errors);
+  if (auto author = query_value<core::Username>(query, "author", errors)) listing.author = *std::move(author);
+  if (auto fan = query_value<core::Username>(query, "favorited", errors)) listing.liked_by = *std::move(fan);
+  listing.tag = query_value<core::Tag>(query, "tag", errors);
   if (auto checked = errors.finish(); !checked) return std::move(checked).error();
+  return listing;
+}
 
-  auto found = services_.posts.list(ctx.principal, listing);
+}  // namespace
+
+std::string render_document(const http::Reply& reply) {
+  return boost::json::serialize(*reply.data);
+}
+
+HandlerResult Handlers::list_articles(const HandlerContext& ctx) const {
+  auto listing = read_listing(ctx.query);
+  if (!listing) return std::move(listing).error();
+  // As the native feed's (http::Handlers::list_posts): the version first, then the page.
+  const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::allowed);
+  if (key) {
+    if (auto kept = kept_pages_.find(*key)) return http::kept_reply(**kept);
+  }
+  auto found = services_.posts.list(ctx.principal, *listing);
   if (!found) return std::move(found).error();
-  return article_page(*found);
+  http::Reply reply = article_page(*found);
+  if (!key) return reply;
+  auto rendered = std::make_shared<const std::string>(render_document(reply));
+  kept_pages_.keep(*key, rendered);
+  return http::kept_reply(*rendered);
+}
+
+std::optional<http::Reply> Handlers::kept_articles(const HandlerContext& ctx) const noexcept {
+  try {
+    auto listing = read_listing(ctx.query);
+    if (!listing) return std::nullopt;
+    const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::forbidden);
+    if (!key) return std::nullopt;
+    const auto kept = kept_pages_.find(*key);
+    if (!kept) return std::nullopt;
+    return http::kept_reply(**kept);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): list_articles then answers, and reports what failed
+    return std::nullopt;
+  }
 }
 
 HandlerResult Handlers::feed(const HandlerContext& ctx) const {

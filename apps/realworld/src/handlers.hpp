@@ -3,14 +3,21 @@
 // core's terms; the frontend's renderer writes them in RealWorld's format.
 #pragma once
 
+#include <optional>
+#include <string>
+
 #include "parley/http/handlers.hpp"
 #include "parley/realworld/frontend.hpp"
 
 namespace parley::realworld {
 
+// RealWorld's body of a success: the bare document.
+[[nodiscard]] std::string render_document(const http::Reply& reply);
+
 class Handlers {
  public:
-  explicit Handlers(Services services) : services_(services) {}
+  explicit Handlers(Services services, http::KeptFeedOptions kept_feed = {})
+      : services_(services), kept_pages_(kept_feed) {}
 
   http::HandlerResult register_user(const http::HandlerContext& ctx) const;
   http::HandlerResult log_in(const http::HandlerContext& ctx) const;
@@ -22,6 +29,8 @@ class Handlers {
   http::HandlerResult unfollow(const http::HandlerContext& ctx) const;
 
   http::HandlerResult list_articles(const http::HandlerContext& ctx) const;
+  // list_articles from the kept pages only, without waiting on I/O (http::KeptHandler).
+  [[nodiscard]] std::optional<http::Reply> kept_articles(const http::HandlerContext& ctx) const noexcept;
   http::HandlerResult feed(const http::HandlerContext& ctx) const;
   http::HandlerResult create_article(const http::HandlerContext& ctx) const;
   http::HandlerResult get_article(const http::HandlerContext& ctx) const;
@@ -38,6 +47,7 @@ class Handlers {
 
  private:
   Services services_;
+  http::KeptPages kept_pages_;
 };
 
 }  // namespace parley::realworld

@@ -57,7 +57,7 @@ bool CacheGenerations::store_fresh(const std::string& key) {
   return cache_.set(key, ids_.next().to_string(), kGenerationTtl).ok();
 }
 
-Result<std::string> CacheGenerations::current(const std::string& key) {
+Status CacheGenerations::settle(const std::string& key) {
   std::optional<std::uint64_t> failures;  // of bump(key), when one is still unstored
   {
     const std::lock_guard lock(mutex_);
@@ -71,9 +71,30 @@ Result<std::string> CacheGenerations::current(const std::string& key) {
     if (const auto it = unstored_.find(key); it != unstored_.end() && it->second == *failures)
       unstored_.erase(it);
   }
+  return {};
+}
+
+Result<std::string> CacheGenerations::current(const std::string& key) {
+  if (auto settled = settle(key); !settled) return std::move(settled).error();
   auto stored = cache_.get(key);
   if (!stored) return std::move(stored).error();
   return stored->value_or("0");
+}
+
+Result<std::vector<std::string>> CacheGenerations::current(std::span<const std::string> keys) {
+  std::vector<std::string_view> names;
+  names.reserve(keys.size());
+  for (const auto& key : keys) {
+    if (auto settled = settle(key); !settled) return std::move(settled).error();
+    names.emplace_back(key);
+  }
+  auto stored = cache_.get_many(names);
+  if (!stored) return std::move(stored).error();
+  std::vector<std::string> generations;
+  generations.reserve(stored->size());
+  for (auto& value : *stored)
+    generations.push_back(std::move(value).value_or("0"));
+  return generations;
 }
 
 void CacheGenerations::bump(const std::string& key) {

@@ -1,27 +1,31 @@
-// Reads the two generations that together version every public read of posts and authors.
+// Reads the two generations that together version every public read of posts and authors, in
+// one read of the cache.
 #include "parley/core/caching/public_read_version.hpp"
 
+#include <algorithm>
 #include <array>
-#include <string_view>
+#include <vector>
 
 namespace parley::core {
 
 std::optional<std::string> PublicReadVersion::current(Io io) {
   if (io == Io::forbidden && !generations_.in_process()) return std::nullopt;
-  std::string version;
-  for (const std::string_view name : std::array{kPostGenerationKey, kAllUsersGenerationKey}) {
-    const std::string key(name);
-    auto generation = generations_.current(key);
-    if (generation && *generation == "0") {
-      // A write racing with this only makes the stored generation newer.
-      generations_.bump(key);
-      generation = generations_.current(key);
+  const std::array<std::string, 2> keys{std::string(kPostGenerationKey), std::string(kAllUsersGenerationKey)};
+  auto generations = generations_.current(keys);
+  if (!generations) return std::nullopt;
+  const auto absent = [](const std::vector<std::string>& read) {
+    return std::any_of(read.begin(), read.end(),
+                       [](const std::string& generation) { return generation == "0"; });
+  };
+  if (absent(*generations)) {
+    // Store one where none is (a write racing with this only makes it newer), then read again.
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      if ((*generations)[i] == "0") generations_.bump(keys[i]);
     }
-    if (!generation || *generation == "0") return std::nullopt;
-    if (!version.empty()) version += '/';
-    version += *generation;
+    generations = generations_.current(keys);
+    if (!generations || absent(*generations)) return std::nullopt;
   }
-  return version;
+  return (*generations)[0] + "/" + (*generations)[1];
 }
 
 }  // namespace parley::core

@@ -1,4 +1,7 @@
 // The Cache contract, run against every adapter, with a clock the test controls.
+#include <array>
+#include <span>
+
 #include "contract_support.hpp"
 
 using namespace parley;            // NOLINT(google-build-using-namespace): test brevity
@@ -73,4 +76,31 @@ TEMPLATE_TEST_CASE("Cache: a non-positive ttl is refused", "[cache]", PARLEY_CAC
 TEMPLATE_TEST_CASE("Cache: ping succeeds when the cache is reachable", "[cache]", PARLEY_CACHE_FIXTURES) {
   TestType fixture;
   CHECK(fixture.cache().ping().ok());
+}
+
+TEMPLATE_TEST_CASE("Cache: get_many answers each key as get does, in order", "[cache]",
+                   PARLEY_CACHE_FIXTURES) {
+  TestType fixture;
+  auto& cache = fixture.cache();
+  REQUIRE(cache.set("a", "first", 10s).ok());
+  REQUIRE(cache.set("c", std::string("third\0bytes", 11), 60s).ok());
+  const std::array<std::string_view, 4> keys{"a", "b", "c", "a"};
+  auto values = cache.get_many(keys);
+  REQUIRE(values.ok());
+  REQUIRE(values->size() == 4);
+  CHECK((*values)[0] == std::optional<std::string>("first"));
+  CHECK_FALSE((*values)[1].has_value());
+  CHECK((*values)[2] == std::optional<std::string>(std::string("third\0bytes", 11)));
+  CHECK((*values)[3] == std::optional<std::string>("first"));
+
+  fixture.clock().advance(10s);  // "a" has expired, "c" has not
+  values = cache.get_many(keys);
+  REQUIRE(values.ok());
+  CHECK_FALSE((*values)[0].has_value());
+  CHECK((*values)[2] == std::optional<std::string>(std::string("third\0bytes", 11)));
+  CHECK_FALSE((*values)[3].has_value());
+
+  auto none = cache.get_many(std::span<const std::string_view>{});
+  REQUIRE(none.ok());
+  CHECK(none->empty());
 }

@@ -1,4 +1,4 @@
-// Cache over Redis: GET, SET with EX, DEL, PING, under the client's key prefix.
+// Cache over Redis: GET, MGET, SET with EX, DEL, PING, under the client's key prefix.
 #pragma once
 
 #include "parley/core/ports/cache.hpp"
@@ -16,6 +16,9 @@ class RedisCache final : public core::Cache {
   RedisCache(Client& client, core::Clock& clock) : client_(client), clock_(clock) {}
 
   core::Result<std::optional<std::string>> get(std::string_view key) override;
+  // One MGET.
+  core::Result<std::vector<std::optional<std::string>>> get_many(
+      std::span<const std::string_view> keys) override;
   core::Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl) override;
   core::Status remove(std::string_view key) override;
   core::Status ping() override;

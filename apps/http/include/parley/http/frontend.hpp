@@ -5,6 +5,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ enum class RouteAuth { none, optional, required };
 enum class RouteBody { none, json };
 
 using FrontendHandler = std::function<HandlerResult(const HandlerContext&)>;
+// Answers some anonymous requests from what the frontend keeps without waiting on I/O, or
+// nullopt (Api::answer_now; see Handlers::kept_posts_page). Must not throw.
+using KeptHandler = std::function<std::optional<Reply>(const HandlerContext&)>;
 
 struct FrontendRoute {
   std::string method;
@@ -32,6 +36,7 @@ struct FrontendRoute {
   RouteBody body = RouteBody::none;
   RateGroup rate = RateGroup::read;
   FrontendHandler handler;
+  KeptHandler kept = nullptr;  // none: always answered by `handler` on a worker
 };
 
 struct Frontend {

@@ -17,6 +17,7 @@
 #include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/caching/public_read_version.hpp"
 #include "parley/core/result.hpp"
+#include "parley/core/services/post_service.hpp"
 #include "parley/core/services/principal.hpp"
 #include "parley/http/message.hpp"
 #include "parley/http/metrics.hpp"
@@ -59,24 +60,47 @@ using HandlerResult = core::Result<Reply>;
 [[nodiscard]] std::string render_envelope(const Reply& reply);
 
 // The first pages of the public feed as an anonymous reader gets them, kept rendered (the
-// envelope's bytes) under the version of public reads, so a page is rendered once per write
+// success body's bytes) under the version of public reads, so a page is rendered once per write
 // rather than once per request; none are kept without a version (no cache configured).
 struct KeptFeedOptions {
   core::PublicReadVersion* version = nullptr;
   std::chrono::seconds ttl{5};  // at most; a change made behind Parley's back shows after it
 };
 
+// One frontend's kept pages (each frontend renders its own bytes). Thread-safe.
+class KeptPages {
+ public:
+  // Feed pages beyond this are never kept (the cached pages of CachingPostRepository).
+  static constexpr std::int64_t kPages = core::CachingPostRepository::kCachedPages;
+  // How many rendered pages are kept (a few versions' few pages).
+  static constexpr std::size_t kEntries = 32;
+
+  explicit KeptPages(KeptFeedOptions options = {}) : options_(options) {}
+
+  // Where the page of `listing` read by `principal` is kept: only for an anonymous reader (whose
+  // page says nothing of liked or following) of the public feed without filter or cursor within
+  // its first pages, which depends on nothing but public reads of posts and authors; and only
+  // while the version of public reads can be read (with `io`). nullopt: not kept.
+  [[nodiscard]] std::optional<std::string> key(const core::PostListing& listing,
+                                               const core::Principal* principal,
+                                               core::PublicReadVersion::Io io) const;
+  [[nodiscard]] std::optional<std::shared_ptr<const std::string>> find(const std::string& key) const;
+  void keep(const std::string& key, std::shared_ptr<const std::string> body) const;
+
+ private:
+  KeptFeedOptions options_;
+  mutable core::KeptEntries<std::shared_ptr<const std::string>> entries_{kEntries};
+};
+
+// A success whose body is `body` as is, a JSON document: what a kept page is answered with.
+[[nodiscard]] Reply kept_reply(const std::string& body);
+
 class Handlers {
  public:
-  // Feed pages beyond this are never kept rendered (the cached pages of CachingPostRepository).
-  static constexpr std::int64_t kKeptFeedPages = core::CachingPostRepository::kCachedPages;
-  // How many rendered pages are kept (a few versions' few pages).
-  static constexpr std::size_t kKeptFeedEntries = 32;
-
   // `metrics` (may be null when metrics are disabled) is what GET /metrics renders.
   Handlers(Services services, ReadinessProbe readiness, const MetricsRegistry* metrics = nullptr,
            KeptFeedOptions kept_feed = {})
-      : services_(services), readiness_(std::move(readiness)), metrics_(metrics), kept_feed_(kept_feed) {}
+      : services_(services), readiness_(std::move(readiness)), metrics_(metrics), kept_pages_(kept_feed) {}
 
   // The bearer-token step every authenticated route shares.
   core::Result<core::Principal> authenticate(std::string_view access_token) const {
@@ -129,8 +153,7 @@ class Handlers {
   Services services_;
   ReadinessProbe readiness_;
   const MetricsRegistry* metrics_;
-  KeptFeedOptions kept_feed_;
-  mutable core::KeptEntries<std::shared_ptr<const std::string>> kept_feed_pages_{kKeptFeedEntries};
+  KeptPages kept_pages_;
 };
 
 }  // namespace parley::http

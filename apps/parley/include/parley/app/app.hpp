@@ -129,6 +129,8 @@ class App {
   std::vector<http::DependencyCheck> check_dependencies();
   // build info, process, pool and dependency metrics; the HTTP edge's.
   void register_metrics();
+  // The kept rendered feed pages of every frontend (off without a cache).
+  [[nodiscard]] http::KeptFeedOptions kept_feed(const Config& config) const;
   // The frontends mounted beside the native API: RealWorld's under /api unless disabled.
   std::vector<http::Frontend> frontends(const Config& config);
 

@@ -21,7 +21,9 @@ struct Services {
   core::CommentService& comments;
 };
 
-// The frontend for http::ApiOptions::frontends. The services must outlive the Api.
-[[nodiscard]] http::Frontend make_frontend(Services services);
+// The frontend for http::ApiOptions::frontends. The services must outlive the Api. With a
+// version in `kept_feed`, the first pages of GET /api/articles for anonymous readers are kept
+// rendered, and answered without a worker where that needs no I/O (as the native feed's).
+[[nodiscard]] http::Frontend make_frontend(Services services, http::KeptFeedOptions kept_feed = {});
 
 }  // namespace parley::realworld

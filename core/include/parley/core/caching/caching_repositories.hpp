@@ -74,6 +74,8 @@ class CacheGenerations {
   // The generation stored under `key`, "0" when none is; unavailable when the cache is, or
   // when an earlier invalidation of `key` is still unstored and storing it fails again.
   Result<std::string> current(const std::string& key);
+  // current() of each of `keys`, in order, in one read of the cache (Cache::get_many).
+  Result<std::vector<std::string>> current(std::span<const std::string> keys);
   // Stores a fresh generation under `key`; when that fails, remembers to retry it.
   void bump(const std::string& key);
   // Whether reading a generation waits on no I/O (Cache::in_process).
@@ -81,6 +83,8 @@ class CacheGenerations {
 
  private:
   bool store_fresh(const std::string& key);
+  // Stores a fresh generation under `key` first when an earlier bump of it is still unstored.
+  Status settle(const std::string& key);
 
   Cache& cache_;
   IdGenerator& ids_;

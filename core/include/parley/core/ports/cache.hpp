@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "parley/core/result.hpp"
 
@@ -17,6 +20,18 @@ class Cache {
 
   // nullopt on a miss or an expired entry.
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+  // get() of every key, in order, in one round trip where the cache has one (a networked cache
+  // overrides this); unavailable as a whole when any read is.
+  virtual Result<std::vector<std::optional<std::string>>> get_many(std::span<const std::string_view> keys) {
+    std::vector<std::optional<std::string>> values;
+    values.reserve(keys.size());
+    for (const std::string_view key : keys) {
+      auto value = get(key);
+      if (!value) return std::move(value).error();
+      values.push_back(*std::move(value));
+    }
+    return values;
+  }
   // ttl must be positive.
   virtual Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
   // Removing an absent key succeeds.
