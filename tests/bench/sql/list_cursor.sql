@@ -15,10 +15,13 @@
 \set all_drafts 0
 \set limit 20
 \set offset 0
-SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published,
-       epoch_millis(p.created_at), epoch_millis(p.updated_at), p.like_count
-FROM posts AS p
-WHERE (p.is_published OR :all_drafts OR p.author_id = NULL)
-  AND (p.created_at, p.id) < (CAST((SELECT at FROM bench_cursors WHERE n = :n) AS timestamptz),
-                              CAST((SELECT id FROM bench_cursors WHERE n = :n) AS uuid))
-ORDER BY p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset;
+SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body,
+       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at),
+       page.like_count
+FROM (SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published,
+             p.created_at, p.updated_at, p.like_count FROM posts AS p
+      WHERE (p.is_published OR :all_drafts OR p.author_id = NULL)
+        AND (p.created_at, p.id) < (CAST((SELECT at FROM bench_cursors WHERE n = :n) AS timestamptz),
+                                    CAST((SELECT id FROM bench_cursors WHERE n = :n) AS uuid))
+      ORDER BY p.created_at DESC, p.id DESC LIMIT :limit OFFSET :offset) AS page
+ORDER BY page.created_at DESC, page.id DESC;
