@@ -70,6 +70,32 @@ class SwitchableCache final : public core::Cache {
   std::optional<memory::MemoryCache> inner_{std::in_place, clock_};
 };
 
+// The memory adapter's posts, remembering the known total of every list() it is asked for
+// (nullopt: the caller left the count to the repository).
+class RecordingPostRepository final : public core::PostRepository {
+ public:
+  explicit RecordingPostRepository(core::PostRepository& inner) : inner_(inner) {}
+
+  core::Status create(const core::Post& post) override { return inner_.create(post); }
+  core::Status create_many(std::span<const core::Post> posts) override { return inner_.create_many(posts); }
+  core::Result<core::Post> find_by_id(const core::PostId& id) override { return inner_.find_by_id(id); }
+  core::Result<core::Post> find_by_slug(const core::Slug& slug) override { return inner_.find_by_slug(slug); }
+  core::Status update(const core::Post& post) override { return inner_.update(post); }
+  core::Status remove(const core::PostId& id) override { return inner_.remove(id); }
+  core::Result<core::Page<core::Post>> list(const core::PostQuery& query) override {
+    known_totals.push_back(query.known_total);
+    return inner_.list(query);
+  }
+  core::Result<std::vector<core::Tag>> popular_tags(std::size_t limit) override {
+    return inner_.popular_tags(limit);
+  }
+
+  std::vector<std::optional<std::int64_t>> known_totals;  // one per list(), in order
+
+ private:
+  core::PostRepository& inner_;
+};
+
 // The services of World, but over the caching decorators.
 struct CachedWorld {
   testing::FakeClock clock;
@@ -77,6 +103,7 @@ struct CachedWorld {
   memory::MemoryStore store;
   memory::MemoryUserRepository stored_users{store};
   memory::MemoryPostRepository stored_posts{store};
+  RecordingPostRepository recorded_posts{stored_posts};
   memory::MemoryCommentRepository comments{store};
   memory::MemoryLikeRepository stored_likes{store};
   memory::MemoryFollowRepository follows{store};
@@ -86,7 +113,7 @@ struct CachedWorld {
   core::CacheStats stats;
   core::CacheGenerations generations{cache, ids};
   core::CachingUserRepository users{stored_users, cache, generations, stats, core::CacheTtls{}};
-  core::CachingPostRepository posts{stored_posts, cache, generations, stats, core::CacheTtls{}};
+  core::CachingPostRepository posts{recorded_posts, cache, generations, stats, core::CacheTtls{}};
   core::CachingLikeRepository likes{stored_likes, generations};
   testing::FakePasswordHasher hasher;
   core::UserService user_service{users, tokens, hasher, clock};
@@ -115,6 +142,30 @@ struct CachedWorld {
     for (auto& view : listed.items)
       posts_only.items.push_back(std::move(view.post));
     return posts_only;
+  }
+  // The public feed by cursor, as an anonymous reader reads it.
+  core::PostPage feed_after(const core::PostCursor& after, std::int64_t size = 20) {
+    core::PostListing listing;
+    listing.page = must(core::PageRequest::make(1, size));
+    listing.after = after;
+    return must(post_service.list(nullptr, listing));
+  }
+  // The known total the repository was given by the latest list(): nullopt when it counted.
+  std::optional<std::int64_t> last_known_total() {
+    REQUIRE(!recorded_posts.known_totals.empty());
+    return recorded_posts.known_totals.back();
+  }
+  // Posts written behind the decorators (as psql would): no generation is bumped.
+  void add_behind(const core::UserId& author, std::string_view text) {
+    clock.advance(std::chrono::milliseconds(10));
+    must(stored_posts.create(core::Post{.id = core::PostId{ids.next()},
+                                        .author_id = author,
+                                        .slug = core::Slug::from_storage(std::string(text)),
+                                        .title = title(text),
+                                        .body = body("Body of " + std::string(text)),
+                                        .is_published = true,
+                                        .created_at = clock.now(),
+                                        .updated_at = clock.now()}));
   }
 };
 
@@ -736,6 +787,232 @@ TEST_CASE("user records read through still bump the generations, and keep a page
   CHECK(version.current(core::PublicReadVersion::Io::allowed) != before);
   const std::vector<core::UserId> ids{alice_user.id};
   CHECK(must(users.find_many(ids)).front().bio.str() == "changed through");
+}
+
+TEST_CASE("the feed's total is counted once per generation, and every other page runs no count",
+          "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  for (int i = 0; i < 10; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+
+  CHECK(world.feed(1, 2).total == 10);
+  CHECK(world.last_known_total() == std::nullopt);  // the first read counts
+  // Behind the decorators (psql): no new generation, so the kept total stands for the feed
+  // until the list TTL; only a repository that counted again could report 11.
+  world.add_behind(alice_user.id, "behind");
+
+  SECTION("a page read through, beyond the cached pages") {
+    const auto deep = world.feed(5, 2);
+    CHECK(deep.total == 10);
+    CHECK(world.last_known_total() == 10);
+    CHECK(titles(deep) == std::vector<std::string>{"post-2", "post-1"});
+  }
+  SECTION("a cursor page") {
+    const auto first = must(world.post_service.list(nullptr, core::PostListing{
+                                                                 .author = std::nullopt,
+                                                                 .page = must(core::PageRequest::make(3, 2)),
+                                                             }));
+    REQUIRE(first.next.has_value());
+    const auto after = world.feed_after(*first.next, 2);
+    CHECK(after.total == 10);
+    CHECK(world.last_known_total() == 10);
+    REQUIRE(after.items.size() == 2);
+    CHECK(after.items.front().post.title.str() == "post-4");
+  }
+  SECTION("a cached page's miss") {
+    CHECK(world.feed(2, 2).total == 10);
+    CHECK(world.last_known_total() == 10);
+  }
+  SECTION("another instance on the same shared cache") {
+    core::CacheGenerations other_generations{world.cache, world.ids};
+    core::CacheStats other_stats;
+    RecordingPostRepository other_recorded{world.stored_posts};
+    core::CachingPostRepository other_posts{other_recorded, world.cache, other_generations, other_stats,
+                                            core::CacheTtls{}};
+    core::PostQuery deep;
+    deep.page = must(core::PageRequest::make(5, 2));
+    CHECK(must(other_posts.list(deep)).total == 10);
+    REQUIRE(other_recorded.known_totals.size() == 1);
+    CHECK(other_recorded.known_totals.front() == 10);
+  }
+}
+
+TEST_CASE("after any post write or like, the next page's total is counted afresh",
+          "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  const auto bob = principal_for(world.add_user("bob"));
+  std::vector<core::Post> posts;
+  for (int i = 0; i < 10; ++i)
+    posts.push_back(world.publish(alice, "post-" + std::to_string(i)));
+  CHECK(world.feed(5, 2).total == 10);
+  CHECK(world.feed(4, 2).total == 10);
+  REQUIRE(world.last_known_total() == 10);  // kept
+
+  std::int64_t expected = 10;
+  SECTION("create") {
+    world.publish(alice, "new");
+    expected = 11;
+  }
+  SECTION("remove") {
+    must(world.post_service.remove(alice, posts.front().id));
+    expected = 9;
+  }
+  SECTION("unpublish") {
+    must(world.post_service.update(alice, posts.front().id, unpublish_patch()));
+    expected = 9;
+  }
+  SECTION("like") {
+    must(world.post_service.like(bob, posts.front().id));
+  }
+  SECTION("unlike") {
+    must(world.likes.like(bob.user_id, posts.front().id));
+    CHECK(world.feed(5, 2).total == 10);
+    REQUIRE(world.last_known_total() == std::nullopt);  // counted once for that generation
+    CHECK(world.feed(5, 2).total == 10);
+    REQUIRE(world.last_known_total() == 10);
+    must(world.post_service.unlike(bob, posts.front().id));
+  }
+  CHECK(world.feed(5, 2).total == expected);
+  CHECK(world.last_known_total() == std::nullopt);  // a new generation: counted by this read
+  CHECK(world.feed(4, 2).total == expected);
+  CHECK(world.last_known_total() == expected);  // and kept for the next
+}
+
+TEST_CASE("with the cache down every feed page is read through and counted", "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  for (int i = 0; i < 10; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  CHECK(world.feed(5, 2).total == 10);
+  CHECK(world.feed(4, 2).total == 10);
+  REQUIRE(world.last_known_total() == 10);
+
+  world.cache.down = true;
+  const auto first = world.feed(1, 2);
+  CHECK(first.total == 10);
+  CHECK(world.last_known_total() == std::nullopt);
+  CHECK(world.feed(5, 2).total == 10);
+  CHECK(world.last_known_total() == std::nullopt);
+  const auto after = world.feed_after(
+      core::PostCursor{.created_at = first.items.back().created_at, .id = first.items.back().id});
+  CHECK(after.total == 10);
+  CHECK(after.items.size() == 8);
+  CHECK(world.last_known_total() == std::nullopt);
+}
+
+TEST_CASE("the feed's total is never kept under the absent generation", "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  // Written behind the decorators: the post generation is still absent ("0").
+  world.add_behind(alice_user.id, "first");
+  CHECK(world.feed(5, 2).total == 1);
+  CHECK(world.last_known_total() == std::nullopt);
+  // The read stored a generation of its own before keeping anything...
+  CHECK(std::find(world.cache.written.begin(), world.cache.written.end(), "post:gen") !=
+        world.cache.written.end());
+  CHECK(std::find(world.cache.written.begin(), world.cache.written.end(), "post_total:0") ==
+        world.cache.written.end());
+  CHECK(world.feed(6, 2).total == 1);
+  CHECK(world.last_known_total() == 1);
+  // ...so a cache that loses its keys (a restart) makes the kept total unreachable.
+  world.add_behind(alice_user.id, "second");
+  world.cache.lose_everything();
+  CHECK(world.feed(5, 2).total == 2);
+  CHECK(world.last_known_total() == std::nullopt);
+  CHECK(std::find(world.cache.written.begin(), world.cache.written.end(), "post_total:0") ==
+        world.cache.written.end());
+}
+
+TEST_CASE("a kept total that does not decode is counted again and replaced", "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice = principal_for(world.add_user("alice"));
+  for (int i = 0; i < 3; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  CHECK(world.feed(5, 1).total == 3);
+  const auto total_keys = [&] {
+    std::vector<std::string> keys;
+    for (const auto& key : world.cache.written) {
+      if (key.starts_with("post_total:") && std::find(keys.begin(), keys.end(), key) == keys.end())
+        keys.push_back(key);
+    }
+    return keys;
+  };
+  REQUIRE(total_keys().size() == 1);
+  // Another instance, with nothing kept in process, reads the shared entry.
+  const auto other_reads = [&](std::string_view stored) -> std::optional<std::int64_t> {
+    for (const auto& key : total_keys())
+      REQUIRE(world.cache.set(key, stored, seconds(60)).ok());
+    core::CacheGenerations other_generations{world.cache, world.ids};
+    core::CacheStats other_stats;
+    RecordingPostRepository other_recorded{world.stored_posts};
+    core::CachingPostRepository other_posts{other_recorded, world.cache, other_generations, other_stats,
+                                            core::CacheTtls{}};
+    core::PostQuery deep;
+    deep.page = must(core::PageRequest::make(5, 1));
+    CHECK(must(other_posts.list(deep)).total == 3);
+    REQUIRE(other_recorded.known_totals.size() == 1);
+    return other_recorded.known_totals.front();
+  };
+  CHECK(other_reads("3") == 3);
+  CHECK(other_reads("-1") == std::nullopt);
+  CHECK(other_reads("3x") == std::nullopt);
+  CHECK(other_reads("") == std::nullopt);
+  CHECK(other_reads("99999999999999999999") == std::nullopt);
+  // Each time counted again and stored over the garbage.
+  CHECK(must(world.cache.get(total_keys().front())) == std::optional<std::string>("3"));
+}
+
+TEST_CASE("filtered lists and signed-in views still count their own total", "[caching][lists][total]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto alice = principal_for(alice_user);
+  const auto bob_user = world.add_user("bob");
+  const auto bob = principal_for(bob_user);
+  const auto tagged =
+      must(world.post_service.create(
+               alice, core::NewPost{.title = title("tagged"), .body = body("b"), .tags = tags({"x"})}))
+          .post;
+  for (int i = 0; i < 4; ++i)
+    world.publish(alice, "post-" + std::to_string(i));
+  world.publish(bob, "bob's");
+  world.publish(alice, "draft", false);
+  must(world.post_service.like(bob, tagged.id));
+  must(world.follows.follow(bob.user_id, alice.user_id));
+  // The public feed's total is kept...
+  CHECK(world.feed(5, 2).total == 6);
+  CHECK(world.feed(4, 2).total == 6);
+  REQUIRE(world.last_known_total() == 6);
+
+  // ...and never given to a list of other posts.
+  const auto counted_alone = [&](const core::PostPage& page, std::int64_t total) {
+    CHECK(page.total == total);
+    CHECK(world.last_known_total() == std::nullopt);
+  };
+  core::PostListing by_author;
+  by_author.author = alice_user.id;
+  counted_alone(must(world.post_service.list(nullptr, by_author)), 5);
+  core::PostListing by_tag;
+  by_tag.tag = tag("x");
+  counted_alone(must(world.post_service.list(nullptr, by_tag)), 1);
+  core::PostListing liked;
+  liked.liked_by = bob_user.id;
+  counted_alone(must(world.post_service.list(nullptr, liked)), 1);
+  core::PostListing searched;
+  searched.search = must(core::SearchQuery::parse("post"));
+  counted_alone(must(world.post_service.list(nullptr, searched)), 4);
+  counted_alone(must(world.post_service.feed(bob, must(core::PageRequest::make(3, 2)), std::nullopt)), 5);
+  core::PostListing own_view;
+  own_view.page = must(core::PageRequest::make(5, 2));
+  counted_alone(must(world.post_service.list(&alice, own_view)), 7);  // with alice's draft
+  // A caller's own known total is passed on as it is.
+  core::PostQuery told;
+  told.page = must(core::PageRequest::make(5, 2));
+  told.known_total = 42;
+  CHECK(must(world.posts.list(told)).total == 42);
+  CHECK(world.last_known_total() == 42);
 }
 
 }  // namespace parley::unit

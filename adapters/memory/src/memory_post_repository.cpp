@@ -172,7 +172,7 @@ core::Result<core::Page<core::Post>> MemoryPostRepository::list(const core::Post
   core::PageRequest window = query.page;
   if (query.after) window.start = 0;  // the cursor says where the page starts
   auto page = detail::slice(std::move(sorted), window);
-  page.total = total;  // every match, also those before the cursor
+  page.total = query.known_total.value_or(total);  // every match, also those before the cursor
   return page;
 }
 

@@ -365,8 +365,8 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::Post
       if (auto status = collect(statement, row, page); !status) return std::move(status).error();
     }
     if (auto loaded = load_tags(session, page.items); !loaded) return std::move(loaded).error();
-    long long total = 0;
-    {
+    long long total = query.known_total.value_or(0);
+    if (!query.known_total) {
       // Every match, also those before the cursor.
       soci::statement statement(session);
       statement.exchange(soci::into(total));
@@ -381,7 +381,9 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::list(const core::Post
 
 core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::PostQuery& query) {
   const auto terms = core::search_terms(*query.search);
-  if (terms.empty()) return core::Page<core::Post>{};  // no word: nothing matches
+  if (terms.empty())
+    return core::Page<core::Post>{.items = {},
+                                  .total = query.known_total.value_or(0)};  // no word: nothing matches
   return detail::guarded([&]() -> core::Result<core::Page<core::Post>> {
     detail::Lease lease(database_);
     soci::session& session = lease.session();
@@ -406,8 +408,8 @@ core::Result<core::Page<core::Post>> SqlitePostRepository::search(const core::Po
       if (auto status = collect(statement, row, page); !status) return std::move(status).error();
     }
     if (auto loaded = load_tags(session, page.items); !loaded) return std::move(loaded).error();
-    long long total = 0;
-    {
+    long long total = query.known_total.value_or(0);
+    if (!query.known_total) {
       soci::statement statement(session);
       statement.exchange(soci::into(total));
       statement.exchange(soci::use(match, "match"));

@@ -3,6 +3,7 @@
 #include "parley/core/caching/caching_repositories.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <utility>
 
 #include "parley/core/caching/cache_codec.hpp"
@@ -41,6 +42,15 @@ std::optional<T> lookup(Cache& cache, const std::string& key, CacheCounters& cou
   }
   count(counters.misses);
   return std::nullopt;
+}
+
+// A kept feed total: a non-negative decimal number and nothing else; nullopt otherwise.
+std::optional<std::int64_t> decode_total(std::string_view text) {
+  std::int64_t total = 0;
+  const auto* const end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, total);
+  if (error != std::errc() || stop != end || total < 0) return std::nullopt;
+  return total;
 }
 
 void store(Cache& cache, const std::string& key, const std::string& value, std::chrono::seconds ttl,
@@ -159,37 +169,78 @@ Result<Post> CachingPostRepository::find_by_slug(const Slug& slug) {
   return found;
 }
 
+Result<std::string> CachingPostRepository::feed_generation() {
+  const std::string key(kPostGeneration);
+  auto generation = generations_.current(key);
+  if (generation && *generation == "0") {
+    // Nothing is kept under the absent generation: a cache that lost its keys (a restart) reads
+    // "0" again, and a page or total kept from before it lost them may predate writes made
+    // since. Store one first; a write racing with this only makes the stored one newer.
+    generations_.bump(key);
+    generation = generations_.current(key);
+  }
+  if (generation && *generation == "0") return Error::unavailable("cache: the post generation is not stored");
+  return generation;
+}
+
+Result<Page<Post>> CachingPostRepository::listed_with_total(const PostQuery& query,
+                                                            const std::string& generation) {
+  const std::string key = "post_total:" + generation;
+  const auto local_ttl = std::min(kLocalPageTtl, ttls_.list);
+  std::optional<std::int64_t> total = local_totals_.find(key);
+  bool reachable = true;
+  if (!total) {
+    auto entry = cache_.get(key);
+    reachable = entry.ok();
+    if (reachable && entry->has_value()) total = decode_total(**entry);
+    if (total) local_totals_.keep(key, *total, local_ttl);
+  }
+  if (total) {
+    PostQuery known = query;
+    known.known_total = *total;
+    return inner_.list(known);
+  }
+  // Counted by this read, as before; every later page of this generation is spared the count.
+  auto listed = inner_.list(query);
+  if (listed) {
+    local_totals_.keep(key, listed->total, local_ttl);
+    if (reachable) static_cast<void>(cache_.set(key, std::to_string(listed->total), ttls_.list));
+  }
+  return listed;
+}
+
 Result<Page<Post>> CachingPostRepository::list(const PostQuery& query) {
-  const bool plain = !query.author && !query.search && !query.tag && !query.liked_by && !query.followed_by &&
-                     !query.after && !query.drafts.all && !query.drafts.authored_by;
-  const bool public_feed =
-      plain && query.page.offset() >= 0 && query.page.offset() < kCachedPages * query.page.size;
+  // The public feed: what an anonymous reader lists, at any depth, by page or by cursor.
+  const bool public_feed = !query.author && !query.search && !query.tag && !query.liked_by &&
+                           !query.followed_by && !query.drafts.all && !query.drafts.authored_by &&
+                           !query.known_total;
   if (!public_feed) return inner_.list(query);
+  // Its first pages (by number or offset) are cached whole.
+  const bool cached_page =
+      !query.after && query.page.offset() >= 0 && query.page.offset() < kCachedPages * query.page.size;
   auto& counters = stats_.post_list();
-  auto generation = generations_.current(std::string(kPostGeneration));
+  auto generation = feed_generation();
   if (!generation) {
-    count(counters.errors);
+    if (cached_page) count(counters.errors);
     return inner_.list(query);
   }
+  if (!cached_page) return listed_with_total(query, *generation);
   const std::string key = "post_list:" + *generation + ":" + std::to_string(query.page.offset()) + ":" +
                           std::to_string(query.page.size);
-  // Not under the absent generation "0": a cache that lost its keys (a restart) reads "0" again,
-  // and a page kept from before it lost them may predate writes made since.
-  const bool local = *generation != "0";
-  if (auto kept = local ? local_pages_.find(key) : std::nullopt) {
+  if (auto kept = local_pages_.find(key)) {
     count(counters.hits);
     return *std::move(kept);
   }
   bool reachable = true;
   auto cached = lookup<Page<Post>>(cache_, key, counters, decode_post_page, reachable);
   if (cached) {
-    if (local) local_pages_.keep(key, *cached, std::min(kLocalPageTtl, ttls_.list));
+    local_pages_.keep(key, *cached, std::min(kLocalPageTtl, ttls_.list));
     return *std::move(cached);
   }
-  auto listed = inner_.list(query);
+  auto listed = listed_with_total(query, *generation);
   if (listed && reachable) {
     store(cache_, key, encode_post_page(*listed), ttls_.list, counters);
-    if (local) local_pages_.keep(key, *listed, std::min(kLocalPageTtl, ttls_.list));
+    local_pages_.keep(key, *listed, std::min(kLocalPageTtl, ttls_.list));
   }
   return listed;
 }

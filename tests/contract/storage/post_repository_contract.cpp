@@ -227,3 +227,69 @@ TEMPLATE_TEST_CASE("PostRepository: list shows drafts only as DraftVisibility al
   CHECK(first->items.size() == std::min<std::size_t>(expected.size(), 1));
   CHECK(first->total == static_cast<std::int64_t>(expected.size()));
 }
+
+TEMPLATE_TEST_CASE(
+    "PostRepository: with a known total the page is the same and reports that total, uncounted", "[posts]",
+    PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  add_authors(fixture);
+  auto& posts = fixture.posts();
+  REQUIRE(posts.create(make_post(post_id(1), user_id(1), 100, true, tag_list({"t"}))).ok());
+  REQUIRE(posts.create(make_post(post_id(2), user_id(2), 200)).ok());
+  REQUIRE(posts.create(make_post(post_id(3), user_id(1), 300, false)).ok());
+  REQUIRE(posts.create(make_post(post_id(4), user_id(1), 400, true, tag_list({"t"}))).ok());
+  REQUIRE(posts.create(make_post(post_id(5), user_id(2), 500)).ok());
+  // Not the real count (4 visible posts): the adapter reports what it is told and counts nothing.
+  constexpr std::int64_t kKnown = 42;
+
+  const auto same_page_with_known_total = [&](core::PostQuery q) {
+    auto counted = posts.list(q);
+    q.known_total = kKnown;
+    auto known = posts.list(q);
+    REQUIRE(counted.ok());
+    REQUIRE(known.ok());
+    CHECK(item_ids(known->items) == item_ids(counted->items));
+    CHECK(known->total == kKnown);
+    CHECK(counted->total != kKnown);
+    // Whole posts, tags included, not just their ids.
+    REQUIRE(known->items.size() == counted->items.size());
+    for (std::size_t i = 0; i < known->items.size(); ++i) {
+      CHECK(known->items[i].tags == counted->items[i].tags);
+      CHECK(known->items[i].title == counted->items[i].title);
+      CHECK(known->items[i].created_at == counted->items[i].created_at);
+      CHECK(known->items[i].is_published == counted->items[i].is_published);
+    }
+    return std::move(known).value();
+  };
+
+  SECTION("numbered pages") {
+    CHECK(item_ids(same_page_with_known_total(query(1, 2)).items) == strings({post_id(5), post_id(4)}));
+    CHECK(item_ids(same_page_with_known_total(query(2, 2)).items) == strings({post_id(2), post_id(1)}));
+  }
+  SECTION("a page past the end still reports the known total") {
+    auto beyond = same_page_with_known_total(query(3, 2));
+    CHECK(beyond.items.empty());
+    CHECK(beyond.total == kKnown);
+    auto far = same_page_with_known_total(query(1000, 20));
+    CHECK(far.items.empty());
+    CHECK(far.total == kKnown);
+  }
+  SECTION("a cursor page, and a cursor past the last post") {
+    auto q = query(1, 2);
+    q.after = core::PostCursor{.created_at = at_ms(400), .id = post_id(4)};
+    CHECK(item_ids(same_page_with_known_total(q).items) == strings({post_id(2), post_id(1)}));
+    q.after = core::PostCursor{.created_at = at_ms(100), .id = post_id(1)};
+    auto past = same_page_with_known_total(q);
+    CHECK(past.items.empty());
+    CHECK(past.total == kKnown);
+  }
+  SECTION("filters and drafts") {
+    auto q = query(1, 20);
+    q.author = user_id(1);
+    q.drafts.all = true;
+    CHECK(item_ids(same_page_with_known_total(q).items) == strings({post_id(4), post_id(3), post_id(1)}));
+    q = query(1, 1);
+    q.tag = core::Tag::from_storage("t");
+    CHECK(item_ids(same_page_with_known_total(q).items) == strings({post_id(4)}));
+  }
+}

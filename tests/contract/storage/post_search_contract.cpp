@@ -239,3 +239,42 @@ TEMPLATE_TEST_CASE("PostRepository search: query syntax in user text is never an
   CHECK(nothing->total == 0);
   CHECK(posts.find_by_id(post_id(1)).ok());  // and the table is still there
 }
+
+TEMPLATE_TEST_CASE("PostRepository search: with a known total the page is the same and reports that total",
+                   "[posts][search]", PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  add_authors(fixture);
+  auto& posts = fixture.posts();
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    REQUIRE(posts
+                .create(text_post(n, 1 + n % 2, static_cast<std::int64_t>(n) * 100, "Orchard log",
+                                  "Apples today."))
+                .ok());
+  }
+  REQUIRE(posts.create(text_post(4, 1, 400, "Elsewhere", "An orchard in the body only.")).ok());
+  REQUIRE(posts.create(text_post(5, 2, 500, "Elsewhere", "Pears today.")).ok());
+  constexpr std::int64_t kKnown = 42;  // not the real count (4): reported as is, nothing counted
+
+  for (const std::int64_t number : {1, 2, 3}) {
+    auto q = search("orchard", number, 2);
+    auto counted = posts.list(q);
+    q.known_total = kKnown;
+    auto known = posts.list(q);
+    REQUIRE(counted.ok());
+    REQUIRE(known.ok());
+    CHECK(counted->total == 4);
+    CHECK(known->total == kKnown);
+    CHECK(item_ids(known->items) == item_ids(counted->items));
+  }
+  auto q = search("orchard", 1, 20);
+  q.known_total = kKnown;
+  auto all = posts.list(q);
+  REQUIRE(all.ok());
+  CHECK(item_ids(all->items) == strings({post_id(3), post_id(2), post_id(1), post_id(4)}));
+  q = search("orchard", 3, 2);  // past the end
+  q.known_total = kKnown;
+  auto beyond = posts.list(q);
+  REQUIRE(beyond.ok());
+  CHECK(beyond->items.empty());
+  CHECK(beyond->total == kKnown);
+}

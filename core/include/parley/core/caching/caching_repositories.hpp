@@ -13,6 +13,9 @@
 //   post:<gen>:<post id>         one post                      (entity TTL)
 //   post_slug:<gen>:<slug>       one post, by slug             (entity TTL)
 //   post_list:<gen>:<offset>:<size> a page of the public feed  (list TTL, its first 3 pages only)
+//   post_total:<gen>             the public feed's total, counted once per generation and
+//                                given to every page of it, cursor pages and pages read
+//                                through included (list TTL; also kept in process)
 //   tags:<gen>:<limit>           the most used tags            (list TTL)
 //   user:gen:<user id>           that user's generation
 //   user:<user id>:<gen>         one user record               (entity TTL)
@@ -21,12 +24,13 @@
 // An absent generation reads as "0"; writes never store "0", and generation keys outlive the
 // entries under them (kGenerationTtl), so an entry stored before a write is never read after it.
 //
-// Feed pages are also kept in process (CachingPostRepository's local pages), under the same
-// keys: a reader still reads the generation from the shared cache first, so a local page is
-// exactly as fresh as the shared entry it stands for, and a write on any instance (a new
-// generation) is seen at once; it saves the entry's round trip and its decoding. Local pages
-// live at most kLocalPageTtl, so a change made behind Parley's back (psql) shows within the
-// list TTL plus that; none is kept under the absent generation "0" (see caching_repositories.cpp).
+// Feed pages and the feed's total are also kept in process (CachingPostRepository's local
+// pages and totals), under the same keys: a reader still reads the generation from the shared
+// cache first, so a local page is exactly as fresh as the shared entry it stands for, and a
+// write on any instance (a new generation) is seen at once; it saves the entry's round trip and
+// its decoding. Local pages and totals live at most kLocalPageTtl, so a change made behind
+// Parley's back (psql) shows within the list TTL plus that. Nothing of the feed is stored or
+// kept under the absent generation "0": a feed read that finds none stores one first.
 // The authors of a page (UserRepository::find_many) are kept the same way, in process only,
 // under user:gen:all, so a feed page served from the cache costs two generation reads and no
 // database round trip.
@@ -137,6 +141,8 @@ class CachingPostRepository final : public PostRepository {
   // How long a feed page is kept in process, and how many are (one generation's few pages).
   static constexpr std::chrono::seconds kLocalPageTtl{5};
   static constexpr std::size_t kLocalPages = 32;
+  // How many feed totals are kept in process (one per generation; only the newest is asked for).
+  static constexpr std::size_t kLocalTotals = 8;
 
   CachingPostRepository(PostRepository& inner, Cache& cache, CacheGenerations& generations, CacheStats& stats,
                         CacheTtls ttls)
@@ -151,18 +157,31 @@ class CachingPostRepository final : public PostRepository {
   // Cached only for the plain public feed: no author, tag, liker, follower or cursor filter, no
   // search, no drafts, and within its first kCachedPages pages. Keyed by offset and size, so
   // offset paging (at_offset) and page paging share entries only where they list the same posts.
+  // Deeper pages and cursor pages of the public feed are read through. Every page of it read
+  // from the repository (those, and misses) is given the feed's total of the current generation
+  // as PostQuery::known_total, so the repository runs no count: the total is counted once per
+  // generation (by the first page read without it) and kept in process and under
+  // post_total:<gen>. Not in CacheStats: post_list counts pages and tags. Any other filter, or
+  // a caller's own known_total, reads through as is.
   Result<Page<Post>> list(const PostQuery& query) override;
   Result<std::vector<Tag>> popular_tags(std::size_t limit) override;
 
  private:
   Status invalidated(Status written);
+  // The post generation for the public feed, stored first when absent ("0"), as
+  // CachingUserRepository::find_many does, so that nothing of the feed is kept under "0".
+  Result<std::string> feed_generation();
+  // A public feed page from the repository, given the feed's total of `generation` when it is
+  // kept (in process or in the shared cache); otherwise counted by this read, and kept.
+  Result<Page<Post>> listed_with_total(const PostQuery& query, const std::string& generation);
 
   PostRepository& inner_;
   Cache& cache_;
   CacheGenerations& generations_;
   CacheStats& stats_;
   CacheTtls ttls_;
-  KeptEntries<Page<Post>> local_pages_{kLocalPages};  // key (with its generation) -> page
+  KeptEntries<Page<Post>> local_pages_{kLocalPages};      // key (with its generation) -> page
+  KeptEntries<std::int64_t> local_totals_{kLocalTotals};  // post_total:<gen> -> the feed's total
 };
 
 // Whether single user records are cached (find_by_id). Without a cache that every writer

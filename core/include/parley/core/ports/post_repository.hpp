@@ -1,6 +1,7 @@
 // Port: where posts are kept. Every method may also return `unavailable`.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -31,6 +32,11 @@ struct PostQuery {
   // Only posts whose title or body holds every word of search_terms(*search) (adapters may
   // also match by stem and drop stop words); a search without words matches nothing.
   std::optional<SearchQuery> search = std::nullopt;
+  // The total of every match, when the caller already knows it (the caching decorator keeps
+  // the public feed's, counted once per post generation): the adapter then runs no count and
+  // the page's `total` is exactly this, also for a page past the end. The items are the same
+  // with or without it. The caller vouches for it; adapters never check it.
+  std::optional<std::int64_t> known_total = std::nullopt;
 };
 
 class PostRepository {
@@ -51,8 +57,9 @@ class PostRepository {
   virtual Status update(const Post& post) = 0;
   // Removes the post with its comments, tags and likes together. not_found.
   virtual Status remove(const PostId& id) = 0;
-  // Newest first (created_at, then id, descending); total counts every match. With a search:
-  // most relevant first (a match in the title outranks one in the body only), then newest.
+  // Newest first (created_at, then id, descending); total counts every match (or is
+  // query.known_total, uncounted, when that is set). With a search: most relevant first (a
+  // match in the title outranks one in the body only), then newest.
   virtual Result<Page<Post>> list(const PostQuery& query) = 0;
   // The tags of published posts, most used first (then bytewise), at most `limit` of them.
   virtual Result<std::vector<Tag>> popular_tags(std::size_t limit) = 0;
