@@ -1015,4 +1015,37 @@ TEST_CASE("filtered lists and signed-in views still count their own total", "[ca
   CHECK(world.last_known_total() == 42);
 }
 
+TEST_CASE("authors are kept one by one, so a page sharing an author with another reads only the rest",
+          "[caching][users]") {
+  CachedWorld world;
+  const auto alice_user = world.add_user("alice");
+  const auto bob_user = world.add_user("bob");
+  const std::vector<core::UserId> alice_only{alice_user.id};
+  CHECK(must(world.users.find_many(alice_only)).size() == 1);
+
+  // Changed behind the decorator: a kept author is not read again...
+  auto alice_behind = alice_user;
+  alice_behind.bio = bio("changed behind");
+  must(world.stored_users.update(alice_behind));
+  auto bob_behind = bob_user;
+  bob_behind.bio = bio("bob behind");
+  must(world.stored_users.update(bob_behind));
+  const std::vector<core::UserId> both{bob_user.id, alice_user.id, bob_user.id};  // duplicates too
+  auto found = must(world.users.find_many(both));
+  REQUIRE(found.size() == 2);
+  std::sort(found.begin(), found.end(), [](const core::User& a, const core::User& b) { return a.id < b.id; });
+  CHECK(found[0].id == alice_user.id);
+  CHECK(found[0].bio.str().empty());          // kept from the first read
+  CHECK(found[1].bio.str() == "bob behind");  // not kept yet: read
+
+  // ...and a write through the decorator makes every kept author unreachable.
+  auto through = bob_user;
+  through.bio = bio("through");
+  must(world.users.update(through));
+  found = must(world.users.find_many(both));
+  std::sort(found.begin(), found.end(), [](const core::User& a, const core::User& b) { return a.id < b.id; });
+  CHECK(found[0].bio.str() == "changed behind");
+  CHECK(found[1].bio.str() == "through");
+}
+
 }  // namespace parley::unit

@@ -92,6 +92,12 @@ std::string where(unsigned filters) {
   return sql;
 }
 
+// The tags of a page's post, joined by ',' (which no tag contains; core::Tag::parse), in the
+// order kSelectTags reads them: computed for the page's rows only, after LIMIT, and in the
+// page's own round trip rather than in a second statement. NULL for a post without tags.
+constexpr std::string_view kPageTags =
+    "(SELECT string_agg(t.tag, ',' ORDER BY t.tag) FROM post_tags AS t WHERE t.post_id = page.id)";
+
 // A page and the total of every match in one statement, so both come from one snapshot in one
 // round trip. The page is joined to the count (LEFT JOIN ... ON true) so that a page past the
 // end still returns the total, as a single row of NULL post columns. The cursor limits the
@@ -99,7 +105,9 @@ std::string where(unsigned filters) {
 std::string list_sql(unsigned filters) {
   return "SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body, "
          "       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at), "
-         "       page.like_count, matches.total "
+         "       page.like_count, " +
+         std::string(kPageTags) +
+         ", matches.total "
          "FROM (SELECT count(*) AS total FROM posts AS p WHERE " +
          where(filters & ~kCursor) +
          ") AS matches "
@@ -120,7 +128,9 @@ std::string search_sql(unsigned filters) {
       "p.search @@ plainto_tsquery('english', :terms) AND " + where(filters & ~kCursor);
   return "SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body, "
          "       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at), "
-         "       page.like_count, matches.total "
+         "       page.like_count, " +
+         std::string(kPageTags) +
+         ", matches.total "
          "FROM (SELECT count(*) AS total FROM posts AS p WHERE " +
          matching +
          ") AS matches "
@@ -143,7 +153,9 @@ std::string search_sql(unsigned filters) {
 std::string page_sql(unsigned filters) {
   return "SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body, "
          "       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at), "
-         "       page.like_count "
+         "       page.like_count, " +
+         std::string(kPageTags) +
+         " "
          "FROM (SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published, "
          "             p.created_at, p.updated_at, p.like_count FROM posts AS p WHERE " +
          where(filters) +
@@ -155,7 +167,9 @@ std::string page_sql(unsigned filters) {
 std::string search_page_sql(unsigned filters) {
   return "SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body, "
          "       page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at), "
-         "       page.like_count "
+         "       page.like_count, " +
+         std::string(kPageTags) +
+         " "
          "FROM (SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published, "
          "             p.created_at, p.updated_at, p.like_count, "
          "             ts_rank(p.search, plainto_tsquery('english', :terms)) AS rank FROM posts AS p "
@@ -178,7 +192,8 @@ const std::string& statement_text(unsigned filters) {
   return texts.at(filters);
 }
 
-constexpr std::size_t kTotalColumn = 10;
+constexpr std::size_t kTagsColumn = 10;
+constexpr std::size_t kTotalColumn = 11;
 
 // The post columns of the SELECTs above, in order.
 core::Result<core::Post> read_post(const detail::PreparedStatement& row) {
@@ -239,11 +254,10 @@ void load_tags(detail::Connection& connection, std::vector<core::Post>& posts) {
   }
 }
 
-// The rows of a listing query: a page of posts, each row carrying the total of all matches
-// (one row of NULLs with the total when the page is past the end); then the page's tags. With
+// The rows of a listing query: a page of posts with their tags, each row carrying the total of
+// all matches (one row of NULLs with the total when the page is past the end). With
 // a known total the statement is page_sql() or search_page_sql(): posts only, no total column.
-core::Result<core::Page<core::Post>> read_page(detail::Connection& connection,
-                                               detail::PreparedStatement& statement,
+core::Result<core::Page<core::Post>> read_page(detail::PreparedStatement& statement,
                                                std::optional<std::int64_t> known_total) {
   core::Page<core::Post> page;
   if (known_total) page.total = *known_total;
@@ -254,9 +268,17 @@ core::Result<core::Page<core::Post>> read_page(detail::Connection& connection,
     }
     auto post = read_post(statement);
     if (!post) return std::move(post).error();
+    if (!statement.is_null(kTagsColumn)) {
+      std::string_view joined = statement.text(kTagsColumn);
+      for (;;) {
+        const auto comma = joined.find(',');
+        post->tags.push_back(core::Tag::from_storage(std::string(joined.substr(0, comma))));
+        if (comma == std::string_view::npos) break;
+        joined.remove_prefix(comma + 1);
+      }
+    }
     page.items.push_back(std::move(post).value());
   }
-  load_tags(connection, page.items);
   return page;
 }
 
@@ -386,7 +408,7 @@ core::Result<core::Page<core::Post>> PostgresPostRepository::list(const core::Po
                            connection.prepared(query.known_total ? statement_text<page_sql>(filters)
                                                                  : statement_text<list_sql>(filters));
                        statement.execute(params);
-                       return read_page(connection, statement, query.known_total);
+                       return read_page(statement, query.known_total);
                      });
 }
 
@@ -409,7 +431,7 @@ core::Result<core::Page<core::Post>> PostgresPostRepository::search(const core::
                            connection.prepared(query.known_total ? statement_text<search_page_sql>(filters)
                                                                  : statement_text<search_sql>(filters));
                        statement.execute(params);
-                       return read_page(connection, statement, query.known_total);
+                       return read_page(statement, query.known_total);
                      });
 }
 

@@ -322,21 +322,34 @@ Result<std::vector<User>> CachingUserRepository::find_many(std::span<const UserI
     count(counters.errors);
     return inner_.find_many(ids);
   }
-  std::vector<std::string> wanted;
-  wanted.reserve(ids.size());
-  for (const auto& id : ids)
-    wanted.push_back(id.to_string());
+  // Each author is kept on its own, so pages sharing authors share them, and a page of authors
+  // all kept costs no round trip.
+  std::vector<UserId> wanted(ids.begin(), ids.end());
   std::sort(wanted.begin(), wanted.end());
-  std::string key = "users:" + *generation;
-  for (const auto& id : wanted)
-    key += ":" + id;
-  if (auto kept = kept_authors_.find(key)) {
+  wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+  const std::string prefix = "user:" + *generation + ":";
+  std::vector<User> found;
+  std::vector<UserId> missing;
+  found.reserve(wanted.size());
+  for (const auto& id : wanted) {
+    if (auto kept = kept_authors_.find(prefix + id.to_string())) {
+      found.push_back(*std::move(kept));
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) {
     count(counters.hits);
-    return *std::move(kept);
+    return found;
   }
   count(counters.misses);
-  auto found = inner_.find_many(ids);
-  if (found) kept_authors_.keep(key, *found, std::min(kKeptAuthorsTtl, ttls_.entity));
+  auto read = inner_.find_many(missing);
+  if (!read) return read;
+  const auto ttl = std::min(kKeptAuthorsTtl, ttls_.entity);
+  for (auto& user : *read) {
+    kept_authors_.keep(prefix + user.id.to_string(), user, ttl);
+    found.push_back(std::move(user));
+  }
   return found;
 }
 

@@ -8,8 +8,8 @@
 -- list_random.sql: bound with pgbench -M prepared, except NULL, which stays a literal; :offset
 -- is 0, as Parley binds it with a cursor. The two cursor values come from a primary-key lookup
 -- in a subquery (pgbench has no string variables from a file); that lookup is part of this
--- ceiling, as in get_post.sql; the page's tags and authors, which Parley reads in further
--- statements, are not. Run with plan_cache_mode=force_generic_plan like the other list
+-- ceiling, as in get_post.sql; so are the page's tags, read in the same statement (kPageTags);
+-- the page's authors, which Parley reads through its cache, are not. Run with plan_cache_mode=force_generic_plan like the other list
 -- ceilings (see docs/performance.md, "The pgbench list ceilings").
 \set n random(1, :cursors)
 \set all_drafts 0
@@ -17,7 +17,8 @@
 \set offset 0
 SELECT page.id, page.author_id, page.slug, page.title, page.description, page.body,
        page.is_published, epoch_millis(page.created_at), epoch_millis(page.updated_at),
-       page.like_count
+       page.like_count,
+       (SELECT string_agg(t.tag, ',' ORDER BY t.tag) FROM post_tags AS t WHERE t.post_id = page.id)
 FROM (SELECT p.id, p.author_id, p.slug, p.title, p.description, p.body, p.is_published,
              p.created_at, p.updated_at, p.like_count FROM posts AS p
       WHERE (p.is_published OR :all_drafts OR p.author_id = NULL)

@@ -225,6 +225,15 @@ TEMPLATE_TEST_CASE("PostRepository: list by tag, with the tags and like counts o
     CHECK(listing.items.empty());
     CHECK(listing.total == 3);
   }
+  SECTION("with a known total: the same items with the same tags, read without counting") {
+    by_tag.known_total = 3;
+    listing = listed(posts, by_tag);
+    REQUIRE(item_ids(listing.items) == strings({post_id(5), post_id(3), post_id(1)}));
+    CHECK(tag_names(listing.items[0]) == std::vector<std::string>{"sql", "zig"});
+    CHECK(tag_names(listing.items[1]) == std::vector<std::string>{"sql"});
+    CHECK(tag_names(listing.items[2]) == std::vector<std::string>{"cpp", "sql"});
+    CHECK(listing.items[1].like_count == 2);
+  }
   SECTION("with drafts their author may see") {
     by_tag.drafts.authored_by = user_id(2);
     listing = listed(posts, by_tag);

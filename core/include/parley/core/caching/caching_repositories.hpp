@@ -218,9 +218,9 @@ class CachingUserRepository final : public UserRepository {
   Status update(const User& user) override;
   Status ping() override;
 
-  // How long a set of authors is kept in process, and how many sets are.
+  // How long an author is kept in process, and how many are (a store that fills up starts over).
   static constexpr std::chrono::seconds kKeptAuthorsTtl{5};
-  static constexpr std::size_t kKeptAuthorSets = 256;
+  static constexpr std::size_t kKeptAuthors = 16'384;
 
  private:
   UserRepository& inner_;
@@ -229,7 +229,7 @@ class CachingUserRepository final : public UserRepository {
   CacheStats& stats_;
   CacheTtls ttls_;
   UserRecords records_;
-  KeptEntries<std::vector<User>> kept_authors_{kKeptAuthorSets};
+  KeptEntries<User> kept_authors_{kKeptAuthors};  // "user:<all-users generation>:<id>" -> user
 };
 
 // Likes change the like_count inside cached posts and lists: every like and unlike bumps the
