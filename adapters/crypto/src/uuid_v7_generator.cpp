@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstddef>
 
 #include "csprng.hpp"
 
@@ -28,6 +29,25 @@ struct RandomDraw {
   }
 };
 
+// Draws come from a per-thread batch of CSPRNG bytes, refilled 48 draws at a time: each
+// RAND_bytes call costs a getpid() system call (OpenSSL's fork check), which was one of the
+// three system calls of a request answered from a kept page (docs/performance.md). The bytes
+// are the same CSPRNG's; ids are identifiers, not secrets, and Parley never forks after start.
+RandomDraw next_draw() {
+  constexpr std::size_t kDrawsPerBatch = 48;
+  thread_local std::array<std::uint8_t, kDrawsPerBatch * sizeof(RandomDraw::bytes)> batch{};
+  thread_local std::size_t used = batch.size();
+  if (used == batch.size()) {
+    detail::fill_random_or_abort(batch, "a UUIDv7");
+    used = 0;
+  }
+  RandomDraw draw;
+  std::copy_n(batch.begin() + static_cast<std::ptrdiff_t>(used), draw.bytes.size(), draw.bytes.begin());
+  std::fill_n(batch.begin() + static_cast<std::ptrdiff_t>(used), draw.bytes.size(), std::uint8_t{0});
+  used += draw.bytes.size();
+  return draw;
+}
+
 std::uint64_t unix_ms(core::Timestamp t) noexcept {
   const auto ms = t.time_since_epoch().count();
   if (ms < 0) return 0;
@@ -43,8 +63,7 @@ std::uint8_t byte_of(std::uint64_t value, unsigned shift) noexcept {
 UuidV7Generator::UuidV7Generator(core::Clock& clock) : clock_(clock) {}
 
 core::Uuid UuidV7Generator::next() {
-  RandomDraw draw;
-  detail::fill_random_or_abort(draw.bytes, "a UUIDv7");
+  const RandomDraw draw = next_draw();
   const std::uint64_t now_ms = unix_ms(clock_.now());
 
   std::uint64_t ms = 0;
