@@ -193,8 +193,21 @@ void Connection::open() {
   } catch (const soci::soci_error& error) {
     throw UnavailableError("cannot connect to PostgreSQL: " + one_line(error.get_error_message()));
   }
-  if (PGconn* connection = native_connection(*session_))
+  if (PGconn* connection = native_connection(*session_)) {
     PQsetNoticeProcessor(connection, ignore_notice, nullptr);
+    // Every statement runs on its generic plan, the one the statements were written and
+    // EXPLAINed for (V003's header): the feed's page is an index scan of posts_created_at_id_idx
+    // at any OFFSET. Left to choose (plan_cache_mode=auto), PostgreSQL kept re-planning the page
+    // per execution once the table was analyzed (3-4 ms of planning each), and for deep OFFSETs
+    // chose a sequential scan with an on-disk sort of every post (25-55 ms at 5 000 posts;
+    // docs/performance.md, round 3).
+    const ResultPtr result(PQexec(connection, "SET plan_cache_mode = force_generic_plan"));
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
+      const std::string message = one_line(PQresultErrorMessage(result.get()));
+      close();
+      throw UnavailableError("cannot configure the PostgreSQL session: " + message);
+    }
+  }
   last_used_ = std::chrono::steady_clock::now();
 }
 
