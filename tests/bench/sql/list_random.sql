@@ -7,9 +7,9 @@
 -- ceiling. Parley binds :all_drafts = false, :draft_author = NULL, :limit and :offset; with
 -- pgbench -M prepared the variables below are bound parameters too, except NULL (pgbench has no
 -- NULL variable), which stays a literal. The page's tags come in the same statement (kPageTags).
--- run.sh runs this with plan_cache_mode=force_generic_plan:
--- the plan Parley's long-lived pooled connections settle on after their first five executions
--- of the statement (see docs/performance.md, "The pgbench list ceilings").
+-- run.sh runs this with plan_cache_mode=force_generic_plan, which Parley's PostgreSQL sessions
+-- set for themselves (adapters/postgres/src/detail/connection.cpp; docs/performance.md, "The
+-- pgbench list ceilings" and round 3).
 \set page random(1, :pages)
 \set all_drafts 0
 \set limit 20
