@@ -24,6 +24,9 @@ class Uuid {
   [[nodiscard]] const Bytes& bytes() const noexcept { return bytes_; }
   [[nodiscard]] bool is_nil() const noexcept;
 
+  // clang-tidy reads the `< 0` that `<` on a defaulted three-way comparison is rewritten to as a
+  // null pointer constant; there is no pointer here.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const Uuid&, const Uuid&) = default;
 
  private:
@@ -39,6 +42,7 @@ struct Id {
     return std::nullopt;
   }
   [[nodiscard]] std::string to_string() const { return value.to_string(); }
+  // NOLINTNEXTLINE(modernize-use-nullptr): as on Uuid's.
   friend auto operator<=>(const Id&, const Id&) = default;
 };
 
