@@ -39,10 +39,18 @@ std::int64_t to_micros(Timestamp t) noexcept {
 
 GcraStep gcra_step(std::optional<std::int64_t> stored_tat_us, std::int64_t now_us,
                    const GcraParams& params) noexcept {
+  const GcraTake taken = gcra_take(stored_tat_us, now_us, params, 1);
+  return GcraStep{taken.granted == 1, taken.tat_us};
+}
+
+GcraTake gcra_take(std::optional<std::int64_t> stored_tat_us, std::int64_t now_us, const GcraParams& params,
+                   std::int64_t cells) noexcept {
   const std::int64_t tat = std::max(stored_tat_us.value_or(now_us), now_us);
-  const std::int64_t next = tat + params.interval_us;
-  if (next - now_us > params.span_us) return GcraStep{false, tat};
-  return GcraStep{true, next};
+  // Each hit needs one more interval of room below the span.
+  const std::int64_t room = params.span_us - (tat - now_us);
+  const std::int64_t fits = room < params.interval_us ? 0 : room / params.interval_us;
+  const std::int64_t granted = std::min(std::max<std::int64_t>(cells, 1), fits);
+  return GcraTake{granted, tat + granted * params.interval_us};
 }
 
 RateDecision gcra_decision(const RatePolicy& policy, const GcraParams& params, std::int64_t now_us,

@@ -15,6 +15,7 @@
 
 #include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/caching/public_read_version.hpp"
+#include "parley/core/leasing_rate_limiter.hpp"
 #include "parley/core/services/admin_service.hpp"
 #include "parley/core/services/auth_service.hpp"
 #include "parley/core/services/comment_service.hpp"
@@ -69,8 +70,13 @@ class RemoteLimiter final : public core::RateLimiter {
     ++hits;
     return inner_.hit(key, policy);
   }
+  core::Result<core::RateLease> lease(std::string_view key, const core::RatePolicy& policy,
+                                      std::int64_t cells) override {
+    ++hits;
+    return inner_.lease(key, policy, cells);
+  }
   core::Status ping() override { return inner_.ping(); }
-  int hits = 0;
+  int hits = 0;  // round trips
 
  private:
   core::RateLimiter& inner_;
@@ -79,6 +85,7 @@ class RemoteLimiter final : public core::RateLimiter {
 struct Options {
   bool remote_cache = false;
   bool remote_limiter = false;
+  bool leasing = false;  // the remote limiter behind core::LeasingRateLimiter, as app.cpp wires it
   std::int64_t read_limit = 1000;
 };
 
@@ -102,8 +109,9 @@ struct World {
     profiles = std::make_unique<core::ProfileService>(*users, follows);
     RateLimitSettings limits;
     limits.read = core::RatePolicy{options.read_limit, std::chrono::seconds(60)};
-    rate_limits = std::make_unique<RateLimits>(
-        options.remote_limiter ? static_cast<core::RateLimiter&>(remote_limiter) : limiter, limits);
+    core::RateLimiter& counting =
+        options.remote_limiter ? static_cast<core::RateLimiter&>(remote_limiter) : limiter;
+    rate_limits = std::make_unique<RateLimits>(options.leasing ? leasing : counting, limits);
     const KeptFeedOptions kept{.version = version.get(), .ttl = std::chrono::seconds(5)};
     std::vector<Frontend> frontends;
     frontends.push_back(realworld::make_frontend(
@@ -178,6 +186,7 @@ struct World {
   RemoteCache remote_cache{local_cache};
   memory::MemoryRateLimiter limiter{clock};
   RemoteLimiter remote_limiter{limiter};
+  core::LeasingRateLimiter leasing{remote_limiter, clock};
   core::CacheStats stats;
   testing::FakePasswordHasher hasher;
   testing::FakeTokenSigner signer;
@@ -340,6 +349,25 @@ TEST_CASE("nothing is answered at once where it would wait on a networked cache 
     REQUIRE(world.handle("GET", kFirstPage).status == 200);
     const int hits = world.remote_limiter.hits;
     CHECK_FALSE(world.now(kFirstPage).has_value());
+    CHECK(world.remote_limiter.hits == hits);
+  }
+  SECTION("a networked limiter behind leases: answered at once while the lease lasts") {
+    World world(Options{.remote_limiter = true, .leasing = true, .read_limit = 1000});  // leases of 10
+    const auto alice = world.sign_up("alice");
+    world.publish(alice, "first");
+    CHECK_FALSE(world.now(kFirstPage).has_value());  // no lease yet
+    const Response rendered = world.handle("GET", kFirstPage);
+    REQUIRE(rendered.status == 200);
+    CHECK(header(rendered, "RateLimit-Remaining") == "999");
+    const int hits = world.remote_limiter.hits;
+    for (int i = 0; i < 9; ++i) {
+      const auto kept = world.now(kFirstPage);
+      REQUIRE(kept.has_value());
+      CHECK(kept->body == rendered.body);
+      CHECK(header(*kept, "RateLimit-Remaining") == std::to_string(998 - i));
+    }
+    CHECK(world.remote_limiter.hits == hits);        // the lease, spent without a round trip
+    CHECK_FALSE(world.now(kFirstPage).has_value());  // spent: a worker leases again
     CHECK(world.remote_limiter.hits == hits);
   }
 }

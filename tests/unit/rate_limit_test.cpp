@@ -1,8 +1,13 @@
-// GCRA arithmetic (core/rate_limit.hpp) and the in-process limiter's memory bound.
+// GCRA arithmetic (core/rate_limit.hpp), the in-process limiter's memory bound, and leases of
+// hits from a shared limiter (core/leasing_rate_limiter.hpp).
 #include "parley/core/rate_limit.hpp"
+
+#include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
+#include "parley/core/leasing_rate_limiter.hpp"
 #include "parley/memory/memory_rate_limiter.hpp"
 #include "parley/testing/fake_clock.hpp"
 
@@ -154,4 +159,172 @@ TEST_CASE("MemoryRateLimiter: an invalid policy is refused and nothing is stored
   CHECK(refused.error().code == ErrorCode::invalid_input);
   CHECK(limiter.size() == 0);
   CHECK(limiter.ping().ok());
+}
+
+TEST_CASE("GCRA: a take grants as many hits as fit, at most the cells asked, and one step's worth each",
+          "[rate-limit]") {
+  const auto params = params_of({10, 10s});  // one hit per second, a burst of 10
+  const auto first = parley::core::gcra_take(std::nullopt, kNow, params, 4);
+  CHECK(first.granted == 4);
+  CHECK(first.tat_us == kNow + 4 * kSecond);
+
+  const auto rest = parley::core::gcra_take(first.tat_us, kNow, params, 100);
+  CHECK(rest.granted == 6);  // only the burst's remainder
+  CHECK(rest.tat_us == kNow + 10 * kSecond);
+
+  const auto none = parley::core::gcra_take(rest.tat_us, kNow, params, 5);
+  CHECK(none.granted == 0);
+  CHECK(none.tat_us == rest.tat_us);  // nothing counted
+
+  // A cell count below one is one, and a take of one is exactly a step.
+  const auto one = parley::core::gcra_take(std::nullopt, kNow, params, 0);
+  const GcraStep step = parley::core::gcra_step(std::nullopt, kNow, params);
+  CHECK(one.granted == 1);
+  CHECK(one.tat_us == step.tat_us);
+
+  // Two seconds later two more fit.
+  CHECK(parley::core::gcra_take(rest.tat_us, kNow + 2 * kSecond, params, 5).granted == 2);
+}
+
+namespace {
+
+// A limiter that must be waited on (as Redis must): the memory limiter, counting its calls and
+// saying it is not in process.
+class RemoteLimiter final : public parley::core::RateLimiter {
+ public:
+  explicit RemoteLimiter(parley::core::Clock& clock) : inner_(clock) {}
+  parley::core::Result<parley::core::RateDecision> hit(std::string_view key,
+                                                       const RatePolicy& policy) override {
+    ++hits;
+    return inner_.hit(key, policy);
+  }
+  parley::core::Result<parley::core::RateLease> lease(std::string_view key, const RatePolicy& policy,
+                                                      std::int64_t cells) override {
+    ++leases;
+    asked.push_back(cells);
+    return inner_.lease(key, policy, cells);
+  }
+  parley::core::Status ping() override { return {}; }
+  int hits = 0;
+  int leases = 0;
+  std::vector<std::int64_t> asked;
+
+ private:
+  parley::memory::MemoryRateLimiter inner_;
+};
+
+}  // namespace
+
+TEST_CASE("LeasingRateLimiter: a lease is 1 % of the limit, at most 1 000, and low limits are not leased",
+          "[rate-limit]") {
+  using parley::core::LeasingRateLimiter;
+  CHECK(LeasingRateLimiter::lease_size({5, 60s}) == 1);
+  CHECK(LeasingRateLimiter::lease_size({199, 60s}) == 1);
+  CHECK(LeasingRateLimiter::lease_size({200, 60s}) == 2);
+  CHECK(LeasingRateLimiter::lease_size({10'000, 1s}) == 100);
+  CHECK(LeasingRateLimiter::lease_size({1'000'000, 1s}) == 1'000);
+
+  parley::testing::FakeClock clock;
+  RemoteLimiter remote(clock);
+  LeasingRateLimiter limiter(remote, clock);
+  const RatePolicy low{3, 60s};
+  for (int i = 0; i < 4; ++i)
+    REQUIRE(limiter.hit("k", low).ok());
+  CHECK(remote.hits == 4);  // every hit reached the shared limiter
+  CHECK(remote.leases == 0);
+  CHECK_FALSE(limiter.hit("k", low)->allowed);
+  // Without a lease to spend, hit_now answers nothing and counts nothing.
+  CHECK_FALSE(limiter.hit_now("k", low).has_value());
+  CHECK(remote.hits == 5);
+}
+
+TEST_CASE("LeasingRateLimiter: hits are spent from a lease, renewed when spent or expired", "[rate-limit]") {
+  parley::testing::FakeClock clock;
+  RemoteLimiter remote(clock);
+  parley::core::LeasingRateLimiter limiter(remote, clock);
+  const RatePolicy policy{1'000, 1s};  // leases of 10 hits, each 1 ms of the window
+
+  CHECK_FALSE(limiter.hit_now("ip:a", policy).has_value());  // no lease yet: a worker must ask
+  std::vector<std::int64_t> remaining;
+  for (int i = 0; i < 10; ++i) {
+    auto decision = limiter.hit("ip:a", policy);
+    REQUIRE(decision.ok());
+    CHECK(decision->allowed);
+    CHECK(decision->limit == 1'000);
+    remaining.push_back(decision->remaining);
+  }
+  CHECK(remote.leases == 1);
+  CHECK(remote.asked == std::vector<std::int64_t>{10});
+  // The client's remaining counts down as if every hit had reached the shared limiter.
+  CHECK(remaining.front() == 999);
+  CHECK(remaining.back() == 990);
+
+  // Spent: the next hit leases again; an unexpired lease answers without waiting.
+  REQUIRE(limiter.hit("ip:a", policy).ok());
+  CHECK(remote.leases == 2);
+  auto now = limiter.hit_now("ip:a", policy);
+  REQUIRE(now.has_value());
+  REQUIRE(now->ok());
+  CHECK((*now)->allowed);
+  CHECK((*now)->remaining == 988);
+  CHECK(remote.leases == 2);
+  CHECK(limiter.size() == 1);
+
+  // Keys lease apart.
+  REQUIRE(limiter.hit("ip:b", policy).ok());
+  CHECK(remote.leases == 3);
+  CHECK(limiter.size() == 2);
+
+  // A lease outlives neither its hits' share of the window nor 100 ms: the rest is dropped.
+  clock.advance(std::chrono::milliseconds(100));
+  CHECK_FALSE(limiter.hit_now("ip:a", policy).has_value());
+  REQUIRE(limiter.hit("ip:a", policy).ok());
+  CHECK(remote.leases == 4);
+}
+
+TEST_CASE("LeasingRateLimiter: all hits together never exceed the shared limiter's budget", "[rate-limit]") {
+  parley::testing::FakeClock clock;
+  RemoteLimiter remote(clock);
+  parley::core::LeasingRateLimiter first(remote, clock);  // two instances on one shared limiter
+  parley::core::LeasingRateLimiter second(remote, clock);
+  const RatePolicy policy{1'000, 60s};
+  int allowed = 0;
+  const auto hit = [&](int i) {
+    auto& limiter = i % 3 == 0 ? second : first;
+    auto decision = limiter.hit("ip:c", policy);
+    REQUIRE(decision.ok());
+    if (decision->allowed) ++allowed;
+  };
+  for (int i = 0; i < 1'000; ++i)
+    hit(i);
+  // The burst, split between the instances, but for what the other instance still holds leased
+  // (at most a lease each), at one round trip per ~10 hits instead of one per hit.
+  CHECK(allowed <= 1'000);
+  CHECK(allowed >= 1'000 - 2 * 10);
+  CHECK(remote.leases <= 150);
+  for (int i = 1'000; i < 1'500; ++i)
+    hit(i);
+  CHECK(allowed == 1'000);  // every leased hit spent, and not one more: counted when leased
+  auto refused = first.hit("ip:c", policy);
+  REQUIRE(refused.ok());
+  CHECK_FALSE(refused->allowed);
+  CHECK(refused->retry_after > 0s);
+}
+
+TEST_CASE("LeasingRateLimiter: an in-process limiter is passed through, and answers hit_now",
+          "[rate-limit]") {
+  parley::testing::FakeClock clock;
+  parley::memory::MemoryRateLimiter memory(clock);
+  parley::core::LeasingRateLimiter limiter(memory, clock);
+  const RatePolicy policy{1'000, 1s};
+  CHECK(limiter.in_process());
+  auto now = limiter.hit_now("k", policy);
+  REQUIRE(now.has_value());
+  REQUIRE(now->ok());
+  CHECK((*now)->remaining == 999);
+  CHECK(limiter.hit("k", policy)->remaining == 998);
+  CHECK(limiter.size() == 0);  // nothing leased
+  auto invalid = limiter.hit("k", RatePolicy{1'000, 0s});
+  REQUIRE_FALSE(invalid.ok());
+  CHECK(invalid.error().code == ErrorCode::invalid_input);
 }

@@ -13,6 +13,13 @@ MemoryRateLimiter::MemoryRateLimiter(core::Clock& clock, std::size_t max_keys)
 
 core::Result<core::RateDecision> MemoryRateLimiter::hit(std::string_view key,
                                                         const core::RatePolicy& policy) {
+  auto leased = lease(key, policy, 1);
+  if (!leased) return std::move(leased).error();
+  return leased->decision;
+}
+
+core::Result<core::RateLease> MemoryRateLimiter::lease(std::string_view key, const core::RatePolicy& policy,
+                                                       std::int64_t cells) {
   auto params = core::GcraParams::of(policy);
   if (!params) return std::move(params).error();
   const std::int64_t now = core::to_micros(clock_.now());
@@ -21,16 +28,17 @@ core::Result<core::RateDecision> MemoryRateLimiter::hit(std::string_view key,
   auto it = tats_.find(key);
   const std::optional<std::int64_t> stored =
       it == tats_.end() ? std::nullopt : std::optional<std::int64_t>(it->second);
-  const core::GcraStep step = core::gcra_step(stored, now, *params);
-  if (step.allowed) {
+  const core::GcraTake taken = core::gcra_take(stored, now, *params, cells);
+  if (taken.granted > 0) {
     if (it != tats_.end()) {
-      it->second = step.tat_us;
+      it->second = taken.tat_us;
     } else {
       make_room(now);
-      tats_.emplace(std::string(key), step.tat_us);
+      tats_.emplace(std::string(key), taken.tat_us);
     }
   }
-  return core::gcra_decision(policy, *params, now, step);
+  const core::GcraStep step{taken.granted > 0, taken.tat_us};
+  return core::RateLease{taken.granted, core::gcra_decision(policy, *params, now, step)};
 }
 
 core::Status MemoryRateLimiter::ping() {

@@ -426,10 +426,9 @@ Response Api::handle(const Request& request) const {
 }
 
 std::optional<Response> Api::answer_now(const Request& request) const {
-  // Authenticating may read the token store, and a limiter elsewhere is waited on.
+  // Authenticating may read the token store.
   if (request.listener != Listener::main || request.method != "GET" ||
-      request.headers.find("Authorization").has_value() ||
-      (rate_limits_ != nullptr && !rate_limits_->in_process())) {
+      request.headers.find("Authorization").has_value()) {
     return std::nullopt;
   }
   try {
@@ -469,10 +468,15 @@ std::optional<Response> Api::answer_now(const Request& request) const {
     const HandlerContext context{request, params, query, nullptr, nullptr, request_id};
     std::optional<Reply> reply = kept(context);
     if (!reply) return std::nullopt;
-    // Spent only once the request is known to be answered here, so never twice.
+    // Spent only once the request is known to be answered here, so never twice; a limiter
+    // that would wait on I/O (a lease to renew) leaves the request to a worker.
     const Dialect dialect{frontend};
     std::optional<core::RateDecision> rate;
-    if (rate_limits_ != nullptr) rate = rate_limits_->check(spec.rate, request, nullptr);
+    if (rate_limits_ != nullptr) {
+      auto now = rate_limits_->check_now(spec.rate, request);
+      if (!now) return std::nullopt;
+      rate = *std::move(now);
+    }
     Response response = rate && !rate->allowed ? dialect.rate_limited(*rate, request_id)
                                                : success_response(*std::move(reply), dialect);
     return completed(finished(std::move(response), spec, nullptr, rate), request, request_id,

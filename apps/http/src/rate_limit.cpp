@@ -95,7 +95,20 @@ std::optional<core::RateDecision> RateLimits::check(RateGroup group, const Reque
                                                     const core::Principal* principal) {
   if (group == RateGroup::none) return std::nullopt;
   const std::string key = rate_limit_key(group, request, principal, settings_.trusted_proxies);
-  auto decision = limiter_.hit(key, settings_.policy(group));
+  return counted(group, limiter_.hit(key, settings_.policy(group)));
+}
+
+std::optional<std::optional<core::RateDecision>> RateLimits::check_now(RateGroup group,
+                                                                       const Request& request) {
+  if (group == RateGroup::none) return std::optional<core::RateDecision>();
+  const std::string key = rate_limit_key(group, request, nullptr, settings_.trusted_proxies);
+  auto decision = limiter_.hit_now(key, settings_.policy(group));
+  if (!decision) return std::nullopt;
+  return counted(group, *std::move(decision));
+}
+
+std::optional<core::RateDecision> RateLimits::counted(RateGroup group,
+                                                      core::Result<core::RateDecision> decision) {
   if (!decision) {
     note_failure(decision.error());
     return std::nullopt;

@@ -333,8 +333,9 @@ App::App(const Config& config, std::unique_ptr<memory::SystemClock> clock,
       admin_(*storage_.users, *storage_.tokens, *storage_.audit, *clock_, ids_),
       profile_service_(*storage_.users, *storage_.follows),
       rate_limiter_(make_rate_limiter(storage_, *clock_)),
+      leasing_rate_limiter_(*rate_limiter_, *clock_),
       rate_limits_(config.rate_limit.enabled
-                       ? std::make_unique<http::RateLimits>(*rate_limiter_, config.rate_limit)
+                       ? std::make_unique<http::RateLimits>(leasing_rate_limiter_, config.rate_limit)
                        : nullptr),
       api_(
           http::Services{auth_, user_service_, post_service_, comment_service_, admin_, profile_service_},

@@ -143,3 +143,34 @@ TEMPLATE_TEST_CASE("RateLimiter: ping succeeds when the limiter is reachable", "
   TestType fixture;
   CHECK(fixture.limiter().ping().ok());
 }
+
+TEMPLATE_TEST_CASE("RateLimiter: a lease counts up to `cells` hits at once, never more than the budget",
+                   "[rate-limiter]", PARLEY_RATE_LIMITER_FIXTURES) {
+  TestType fixture;
+  auto& limiter = fixture.limiter();
+  const core::RatePolicy policy{10, 60s};
+
+  auto first = limiter.lease("ip:192.0.2.9", policy, 4);
+  REQUIRE(first.ok());
+  CHECK(first->granted == 4);
+  CHECK(first->decision.allowed);
+  CHECK(first->decision.remaining == 6);
+
+  auto rest = limiter.lease("ip:192.0.2.9", policy, 100);
+  REQUIRE(rest.ok());
+  CHECK(rest->granted == 6);
+  CHECK(rest->decision.remaining == 0);
+
+  auto none = limiter.lease("ip:192.0.2.9", policy, 3);
+  REQUIRE(none.ok());
+  CHECK(none->granted == 0);
+  CHECK_FALSE(none->decision.allowed);
+  CHECK(none->decision.retry_after == 6s);                         // one interval of the 60 s window
+  CHECK_FALSE(must_hit(limiter, "ip:192.0.2.9", policy).allowed);  // a lease is hits like any other
+
+  // Half a minute on, half the budget is back.
+  fixture.clock().advance(30s);
+  auto later = limiter.lease("ip:192.0.2.9", policy, 100);
+  REQUIRE(later.ok());
+  CHECK(later->granted == 5);
+}

@@ -129,6 +129,35 @@ TEST_CASE("RateLimits: an unavailable limiter fails open and recovers", "[http][
   CHECK(limits.limiter_available());
 }
 
+TEST_CASE("RateLimits::check_now: answered only by a limiter that needs no I/O, spending nothing otherwise",
+          "[http][rate-limit]") {
+  DownLimiter remote;  // not in process: every answer would wait on it
+  remote.up = true;
+  RateLimits waiting(remote, tight());
+  CHECK_FALSE(waiting.check_now(RateGroup::read, from("192.0.2.1")).has_value());
+  CHECK(remote.calls == 0);
+  auto none = waiting.check_now(RateGroup::none, from("192.0.2.1"));  // not limited: nothing to wait on
+  REQUIRE(none.has_value());
+  CHECK_FALSE(none->has_value());
+
+  parley::testing::FakeClock clock;
+  parley::memory::MemoryRateLimiter memory(clock);
+  RateLimits local(memory, tight());
+  for (int i = 0; i < 4; ++i) {
+    auto now = local.check_now(RateGroup::read, from("192.0.2.1"));
+    REQUIRE(now.has_value());
+    REQUIRE(now->has_value());
+    CHECK((*now)->allowed);
+  }
+  auto fifth = local.check_now(RateGroup::read, from("192.0.2.1"));
+  REQUIRE(fifth.has_value());
+  REQUIRE(fifth->has_value());
+  CHECK_FALSE((*fifth)->allowed);
+  CHECK(local.rejections(RateGroup::read) == 1);
+  // The same budget as check(): spent by check_now.
+  CHECK_FALSE(local.check(RateGroup::read, from("192.0.2.1"), nullptr)->allowed);
+}
+
 TEST_CASE("the 429 answer: RATE_LIMITED envelope, RateLimit-* and Retry-After headers",
           "[http][rate-limit]") {
   const parley::core::RateDecision decision{false, 10, 0, 60s, 6s};

@@ -42,6 +42,15 @@ struct GcraStep {
 [[nodiscard]] GcraStep gcra_step(std::optional<std::int64_t> stored_tat_us, std::int64_t now_us,
                                  const GcraParams& params) noexcept;
 
+// Up to `cells` hits at `now_us` at once: as many as fit (granted 0 when none does, the TAT
+// then unchanged). gcra_step is the same with one cell.
+struct GcraTake {
+  std::int64_t granted = 0;
+  std::int64_t tat_us = 0;
+};
+[[nodiscard]] GcraTake gcra_take(std::optional<std::int64_t> stored_tat_us, std::int64_t now_us,
+                                 const GcraParams& params, std::int64_t cells) noexcept;
+
 // What a step means to the client: remaining hits, and the reset and retry delays in seconds.
 [[nodiscard]] RateDecision gcra_decision(const RatePolicy& policy, const GcraParams& params,
                                          std::int64_t now_us, const GcraStep& step) noexcept;

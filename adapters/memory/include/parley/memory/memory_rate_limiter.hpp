@@ -24,6 +24,8 @@ class MemoryRateLimiter final : public core::RateLimiter {
   explicit MemoryRateLimiter(core::Clock& clock, std::size_t max_keys = kDefaultMaxKeys);
 
   core::Result<core::RateDecision> hit(std::string_view key, const core::RatePolicy& policy) override;
+  core::Result<core::RateLease> lease(std::string_view key, const core::RatePolicy& policy,
+                                      std::int64_t cells) override;
   core::Status ping() override;
   [[nodiscard]] bool in_process() const noexcept override { return true; }
 

@@ -23,6 +23,9 @@ class RedisRateLimiter final : public core::RateLimiter {
   RedisRateLimiter(Client& client, core::Clock& clock) : client_(client), clock_(clock) {}
 
   core::Result<core::RateDecision> hit(std::string_view key, const core::RatePolicy& policy) override;
+  // Up to `cells` hits in the same one script run.
+  core::Result<core::RateLease> lease(std::string_view key, const core::RatePolicy& policy,
+                                      std::int64_t cells) override;
   core::Status ping() override;
 
  private:

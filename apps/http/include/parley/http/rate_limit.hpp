@@ -59,15 +59,20 @@ class RateLimits {
   [[nodiscard]] std::optional<core::RateDecision> check(RateGroup group, const Request& request,
                                                         const core::Principal* principal);
 
+  // check(), when the limiter answers without waiting on I/O (RateLimiter::hit_now): nullopt,
+  // having spent nothing, when it would wait. Safe on an I/O thread.
+  [[nodiscard]] std::optional<std::optional<core::RateDecision>> check_now(RateGroup group,
+                                                                           const Request& request);
+
   // Rejections (429s) since startup, for rate_limit_rejections_total{group}; 0 for none.
   [[nodiscard]] std::uint64_t rejections(RateGroup group) const noexcept;
   // Whether the last call to the limiter succeeded (true before any), for dependency_up.
   [[nodiscard]] bool limiter_available() const noexcept { return available_.load(); }
-  // Whether check() is answered without waiting on I/O (RateLimiter::in_process).
-  [[nodiscard]] bool in_process() const noexcept { return limiter_.in_process(); }
   [[nodiscard]] const RateLimitSettings& settings() const noexcept { return settings_; }
 
  private:
+  // What check() returns for the limiter's answer `decision` in `group`.
+  std::optional<core::RateDecision> counted(RateGroup group, core::Result<core::RateDecision> decision);
   void note_failure(const core::Error& error);
   void note_success();
 

@@ -9,6 +9,7 @@
 #include "parley/core/caching/cache_stats.hpp"
 #include "parley/core/caching/caching_repositories.hpp"
 #include "parley/core/caching/public_read_version.hpp"
+#include "parley/core/leasing_rate_limiter.hpp"
 #include "parley/core/ports/audit_log.hpp"
 #include "parley/core/ports/cache.hpp"
 #include "parley/core/ports/comment_repository.hpp"
@@ -150,7 +151,9 @@ class App {
   core::AdminService admin_;
   core::ProfileService profile_service_;
   std::unique_ptr<core::RateLimiter> rate_limiter_;  // Redis with PARLEY_REDIS_URL, else in process
-  std::unique_ptr<http::RateLimits> rate_limits_;    // null when PARLEY_RATE_LIMIT_ENABLED=false
+  // rate_limiter_ with the leases of high limits spent in process (a pass-through in process).
+  core::LeasingRateLimiter leasing_rate_limiter_;
+  std::unique_ptr<http::RateLimits> rate_limits_;  // null when PARLEY_RATE_LIMIT_ENABLED=false
   http::Api api_;
   std::unique_ptr<http::HttpMetrics> http_metrics_;
 };

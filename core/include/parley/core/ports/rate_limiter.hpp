@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "parley/core/result.hpp"
@@ -26,6 +27,12 @@ struct RateDecision {
   std::chrono::seconds retry_after{0};  // until the next hit can be allowed; 0 when allowed
 };
 
+// Hits counted at once (RateLimiter::lease).
+struct RateLease {
+  std::int64_t granted = 0;  // 0: none was allowed
+  RateDecision decision;
+};
+
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
@@ -40,6 +47,23 @@ class RateLimiter {
   // True when hit() is answered in this process without waiting on I/O (an in-process table):
   // such a limiter may be called from an event loop's thread. False for a networked store.
   [[nodiscard]] virtual bool in_process() const noexcept { return false; }
+
+  // hit(), when it can be answered without waiting on I/O (from an event loop's thread);
+  // nullopt, having counted nothing, when it cannot. By default: hit() when in_process().
+  virtual std::optional<Result<RateDecision>> hit_now(std::string_view key, const RatePolicy& policy) {
+    if (!in_process()) return std::nullopt;
+    return hit(key, policy);
+  }
+
+  // Counts up to `cells` (at least 1) hits on `key` at once, as many as are allowed now, for a
+  // caller that spends them by itself (LeasingRateLimiter); granted 0 with the rejection when
+  // none is. The decision is the one after the last granted hit. By default, one hit.
+  virtual Result<RateLease> lease(std::string_view key, const RatePolicy& policy, std::int64_t cells) {
+    (void)cells;
+    auto decision = hit(key, policy);
+    if (!decision) return std::move(decision).error();
+    return RateLease{decision->allowed ? 1 : 0, *decision};
+  }
 };
 
 }  // namespace parley::core
