@@ -1,6 +1,7 @@
 // The connection pool and every hiredis call: the one file of the adapter that includes hiredis.
 #include "parley/redis/client.hpp"
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <condition_variable>
@@ -10,7 +11,9 @@
 #include <mutex>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/time.h>
+#include <thread>
 #include <utility>
 
 #include <hiredis/hiredis.h>
@@ -154,6 +157,41 @@ core::Status validate(const RedisConfig& config) {
   return {};
 }
 
+// A new connection: connect timeout, command timeout, keepalive, AUTH and SELECT.
+core::Result<ContextPtr> connect_to(const RedisConfig& config) {
+  const std::string where = config.host + ":" + std::to_string(config.port);
+  ContextPtr context(
+      redisConnectWithTimeout(config.host.c_str(), config.port, to_timeval(config.connect_timeout)));
+  if (!context) return core::Error::unavailable("redis: cannot allocate a connection to " + where);
+  if (context->err != 0)
+    return core::Error::unavailable("redis: cannot connect to " + where + ": " + context->errstr);
+  if (redisSetTimeout(context.get(), to_timeval(config.command_timeout)) != REDIS_OK)
+    return core::Error::unavailable("redis: cannot set the command timeout on " + where);
+  // Keepalive notices a peer that vanished without closing, e.g. a host that rebooted.
+  static_cast<void>(redisEnableKeepAlive(context.get()));
+
+  if (!config.password.empty()) {
+    const std::array<std::string_view, 3> user_auth{"AUTH", config.username, config.password};
+    const std::array<std::string_view, 2> default_auth{"AUTH", config.password};
+    const ReplyPtr reply =
+        config.username.empty() ? send_command(*context, default_auth) : send_command(*context, user_auth);
+    if (!reply) return io_error("AUTH on " + where + " failed", *context);
+    // The error text is not repeated: it may echo what was sent.
+    if (reply->type == REDIS_REPLY_ERROR)
+      return core::Error::unavailable("redis: authentication rejected by " + where);
+  }
+  if (config.database != 0) {
+    const std::string database = std::to_string(config.database);
+    const std::array<std::string_view, 2> select{"SELECT", database};
+    const ReplyPtr reply = send_command(*context, select);
+    if (!reply) return io_error("SELECT on " + where + " failed", *context);
+    if (reply->type == REDIS_REPLY_ERROR)
+      return core::Error::unavailable("redis: cannot select database " + database + " on " + where + ": " +
+                                      std::string(reply->str, reply->len));
+  }
+  return context;
+}
+
 }  // namespace
 
 class Client::Pool {
@@ -213,7 +251,7 @@ class Client::Pool {
     ++open_;  // the slot is ours while we connect outside the lock
     lock.unlock();
     try {
-      auto connected = connect();
+      auto connected = connect_to(config_);
       if (!connected) give_up_slot();
       return connected;
     } catch (...) {
@@ -247,40 +285,6 @@ class Client::Pool {
     } else {
       available_.notify_all();
     }
-  }
-
-  core::Result<ContextPtr> connect() {
-    const std::string where = config_.host + ":" + std::to_string(config_.port);
-    ContextPtr context(
-        redisConnectWithTimeout(config_.host.c_str(), config_.port, to_timeval(config_.connect_timeout)));
-    if (!context) return core::Error::unavailable("redis: cannot allocate a connection to " + where);
-    if (context->err != 0)
-      return core::Error::unavailable("redis: cannot connect to " + where + ": " + context->errstr);
-    if (redisSetTimeout(context.get(), to_timeval(config_.command_timeout)) != REDIS_OK)
-      return core::Error::unavailable("redis: cannot set the command timeout on " + where);
-    // Keepalive notices a peer that vanished without closing, e.g. a host that rebooted.
-    static_cast<void>(redisEnableKeepAlive(context.get()));
-
-    if (!config_.password.empty()) {
-      const std::array<std::string_view, 3> user_auth{"AUTH", config_.username, config_.password};
-      const std::array<std::string_view, 2> default_auth{"AUTH", config_.password};
-      const ReplyPtr reply =
-          config_.username.empty() ? send_command(*context, default_auth) : send_command(*context, user_auth);
-      if (!reply) return io_error("AUTH on " + where + " failed", *context);
-      // The error text is not repeated: it may echo what was sent.
-      if (reply->type == REDIS_REPLY_ERROR)
-        return core::Error::unavailable("redis: authentication rejected by " + where);
-    }
-    if (config_.database != 0) {
-      const std::string database = std::to_string(config_.database);
-      const std::array<std::string_view, 2> select{"SELECT", database};
-      const ReplyPtr reply = send_command(*context, select);
-      if (!reply) return io_error("SELECT on " + where + " failed", *context);
-      if (reply->type == REDIS_REPLY_ERROR)
-        return core::Error::unavailable("redis: cannot select database " + database + " on " + where + ": " +
-                                        std::string(reply->str, reply->len));
-    }
-    return context;
   }
 
   RedisConfig config_;
@@ -329,5 +333,119 @@ std::string Client::key(std::string_view name) const {
 const RedisConfig& Client::config() const noexcept {
   return pool_->config();
 }
+
+// ---- subscriber ------------------------------------------------------------------------------
+
+class Subscriber::Loop {
+ public:
+  Loop(RedisConfig config, std::string channel, OnMessage on_message, OnState on_state)
+      : config_(std::move(config)),
+        channel_(std::move(channel)),
+        on_message_(std::move(on_message)),
+        on_state_(std::move(on_state)),
+        thread_([this] { run(); }) {}
+
+  ~Loop() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+      // Wakes a read blocked on the socket; the thread then sees stopping_.
+      if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  Loop(const Loop&) = delete;
+  Loop& operator=(const Loop&) = delete;
+  Loop(Loop&&) = delete;
+  Loop& operator=(Loop&&) = delete;
+
+ private:
+  static constexpr std::chrono::milliseconds kFirstBackoff{50};
+  static constexpr std::chrono::milliseconds kMaxBackoff{1000};
+
+  void run() noexcept {
+    block_sigpipe_once();
+    std::chrono::milliseconds backoff = kFirstBackoff;
+    while (!stopped()) {
+      try {
+        if (listen()) backoff = kFirstBackoff;
+      } catch (...) {  // NOLINT(bugprone-empty-catch): reported as a lost subscription below
+      }
+      notify(false);
+      std::unique_lock lock(mutex_);
+      wake_.wait_for(lock, backoff, [&] { return stopping_; });
+      backoff = std::min(backoff * 2, kMaxBackoff);
+    }
+  }
+
+  // One connection: subscribes and reads messages until it fails. True when it subscribed.
+  bool listen() {
+    auto connected = connect_to(config_);
+    if (!connected) return false;
+    ContextPtr context = std::move(connected).value();
+    // Messages may be hours apart: no read timeout (keepalive still notices a vanished peer).
+    if (redisSetTimeout(context.get(), timeval{}) != REDIS_OK) return false;
+    {
+      const std::lock_guard lock(mutex_);
+      if (stopping_) return false;
+      fd_ = context->fd;
+    }
+    const auto forget_fd = [&] {
+      const std::lock_guard lock(mutex_);
+      fd_ = -1;
+    };
+    const std::array<std::string_view, 2> subscribe{"SUBSCRIBE", channel_};
+    const ReplyPtr confirmed = send_command(*context, subscribe);
+    if (!confirmed || confirmed->type != REDIS_REPLY_ARRAY) {
+      forget_fd();
+      return false;
+    }
+    notify(true);
+    for (;;) {
+      void* raw = nullptr;
+      if (redisGetReply(context.get(), &raw) != REDIS_OK || raw == nullptr) break;
+      const ReplyPtr reply(static_cast<redisReply*>(raw));
+      // {"message", channel, payload}
+      if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) continue;
+      const redisReply& kind = *reply->element[0];
+      const redisReply& payload = *reply->element[2];
+      if (kind.type == REDIS_REPLY_STRING && std::string_view(kind.str, kind.len) == "message" &&
+          payload.type == REDIS_REPLY_STRING) {
+        on_message_(std::string_view(payload.str, payload.len));
+      }
+    }
+    forget_fd();
+    swallow_sigpipe();
+    return true;
+  }
+
+  void notify(bool subscribed) noexcept {
+    try {
+      on_state_(subscribed);
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a callback's failure must not end the loop
+    }
+  }
+
+  bool stopped() {
+    const std::lock_guard lock(mutex_);
+    return stopping_;
+  }
+
+  RedisConfig config_;
+  std::string channel_;
+  OnMessage on_message_;
+  OnState on_state_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int fd_ = -1;
+  std::thread thread_;  // last: started once everything above is
+};
+
+Subscriber::Subscriber(const RedisConfig& config, std::string channel, OnMessage on_message, OnState on_state)
+    : loop_(std::make_unique<Loop>(config, std::move(channel), std::move(on_message), std::move(on_state))) {}
+
+Subscriber::~Subscriber() = default;
 
 }  // namespace parley::redis

@@ -1,7 +1,10 @@
-// Cache values stored as "<expires_at ms>:<bytes>" under "<prefix>cache:<key>".
+// Cache values stored as "<expires_at ms>:<bytes>" under "<prefix>cache:<key>"; watched keys
+// also held in process, kept fresh by messages on "<prefix>cache:watch".
 #include "parley/redis/redis_cache.hpp"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support.hpp"
@@ -11,18 +14,102 @@ namespace {
 
 constexpr std::string_view kCacheKeys = "cache:";
 
-// A stored "<expires_at ms>:<bytes>" as get() answers it: the bytes while unexpired.
-std::optional<std::string> unexpired(std::string_view payload, core::Timestamp now) {
+constexpr std::string_view kWatchChannel = "cache:watch";
+
+struct Stored {
+  core::Timestamp expires_at;
+  std::string value;
+};
+
+// A stored "<expires_at ms>:<bytes>"; nullopt when not written by this adapter (or by an older
+// format): a miss, which the caller refills.
+std::optional<Stored> parse(std::string_view payload) {
   const auto separator = payload.find(':');
-  const auto expires_ms = separator == std::string_view::npos
-                              ? std::nullopt
-                              : detail::parse_integer(payload.substr(0, separator));
-  // Not written by this adapter (or by an older format): a miss, which the caller refills.
-  if (!expires_ms || *expires_ms <= detail::to_millis(now)) return std::nullopt;
-  return std::string(payload.substr(separator + 1));
+  if (separator == std::string_view::npos) return std::nullopt;
+  const auto expires_ms = detail::parse_integer(payload.substr(0, separator));
+  if (!expires_ms) return std::nullopt;
+  return Stored{detail::from_millis(*expires_ms), std::string(payload.substr(separator + 1))};
+}
+
+// A stored payload as get() answers it: the bytes while unexpired.
+std::optional<std::string> unexpired(const std::optional<std::string>& payload, core::Timestamp now) {
+  if (!payload) return std::nullopt;
+  auto stored = parse(*payload);
+  if (!stored || stored->expires_at <= now) return std::nullopt;
+  return std::move(stored->value);
 }
 
 }  // namespace
+
+RedisCache::RedisCache(Client& client, core::Clock& clock, std::vector<std::string> watched)
+    : client_(client), clock_(clock), watched_(std::move(watched)), channel_(client.key(kWatchChannel)) {
+  std::sort(watched_.begin(), watched_.end());
+  if (watched_.empty()) return;
+  subscriber_ = std::make_unique<Subscriber>(
+      client_.config(), channel_, [this](std::string_view key) { drop(key); },
+      [this](bool subscribed) {
+        const std::lock_guard lock(mutex_);
+        subscribed_ = subscribed;
+        held_.clear();  // nothing read before (re)subscribing is kept
+        ++epoch_;
+      });
+}
+
+RedisCache::~RedisCache() {
+  subscriber_.reset();  // joins its thread before the members it calls into go
+}
+
+bool RedisCache::watching() const {
+  const std::lock_guard lock(mutex_);
+  return subscribed_;
+}
+
+bool RedisCache::is_watched(std::string_view key) const {
+  return std::binary_search(watched_.begin(), watched_.end(), key);
+}
+
+std::optional<std::vector<std::optional<std::string>>> RedisCache::held(
+    std::span<const std::string_view> keys) {
+  if (watched_.empty() || keys.empty()) return std::nullopt;
+  const core::Timestamp now = clock_.now();
+  const auto steady = std::chrono::steady_clock::now();
+  std::vector<std::optional<std::string>> values;
+  values.reserve(keys.size());
+  const std::lock_guard lock(mutex_);
+  if (!subscribed_) return std::nullopt;
+  for (const std::string_view key : keys) {
+    const auto it = held_.find(key);
+    if (it == held_.end() || it->second.until <= steady || it->second.expires_at <= now) return std::nullopt;
+    values.emplace_back(it->second.value);
+  }
+  return values;
+}
+
+void RedisCache::hold(std::span<const std::string_view> keys,
+                      const std::vector<std::optional<std::string>>& payloads, std::uint64_t epoch) {
+  const auto until = std::chrono::steady_clock::now() + kHeldFor;
+  const std::lock_guard lock(mutex_);
+  if (!subscribed_ || epoch != epoch_) return;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    if (!is_watched(keys[i]) || !payloads[i]) continue;
+    auto stored = parse(*payloads[i]);
+    if (!stored) continue;
+    held_.insert_or_assign(std::string(keys[i]), Held{std::move(stored->value), stored->expires_at, until});
+  }
+}
+
+void RedisCache::drop(std::string_view key) {
+  const std::lock_guard lock(mutex_);
+  if (const auto it = held_.find(key); it != held_.end()) held_.erase(it);
+  ++epoch_;
+}
+
+core::Status RedisCache::announce(std::string_view key) {
+  auto published = client_.command({"PUBLISH", channel_, key});
+  drop(key);
+  if (!published) return std::move(published).error();
+  return {};
+}
 
 std::string RedisCache::redis_key(std::string_view key) const {
   std::string name(kCacheKeys);
@@ -31,6 +118,11 @@ std::string RedisCache::redis_key(std::string_view key) const {
 }
 
 core::Result<std::optional<std::string>> RedisCache::get(std::string_view key) {
+  if (is_watched(key)) {
+    auto values = get_many(std::span<const std::string_view>(&key, 1));
+    if (!values) return std::move(values).error();
+    return std::move(values->front());
+  }
   return detail::guarded([&]() -> core::Result<std::optional<std::string>> {
     auto reply = client_.command({"GET", redis_key(key)});
     if (!reply) return std::move(reply).error();
@@ -44,31 +136,56 @@ core::Result<std::vector<std::optional<std::string>>> RedisCache::get_many(
     std::span<const std::string_view> keys) {
   using Values = std::vector<std::optional<std::string>>;
   if (keys.empty()) return Values{};
+  if (auto values = held(keys)) return *std::move(values);
   return detail::guarded([&]() -> core::Result<Values> {
-    std::vector<std::string> names;
-    names.reserve(keys.size());
-    for (const std::string_view key : keys)
-      names.push_back(redis_key(key));
-    std::vector<std::string_view> args{"MGET"};
-    args.insert(args.end(), names.begin(), names.end());
-    auto reply = client_.command(std::span<const std::string_view>(args));
-    if (!reply) return std::move(reply).error();
-    if (reply->kind != Reply::Kind::array || reply->elements.size() != keys.size())
-      return core::Error::internal("redis: unexpected reply to MGET");
+    std::uint64_t epoch = 0;
+    {
+      const std::lock_guard lock(mutex_);
+      epoch = epoch_;
+    }
+    auto payloads = read_many(keys);
+    if (!payloads) return std::move(payloads).error();
+    if (!watched_.empty()) hold(keys, *payloads, epoch);
     const core::Timestamp now = clock_.now();
     Values values;
     values.reserve(keys.size());
-    for (const Reply& element : reply->elements) {
-      if (element.is_nil()) {
-        values.emplace_back();
-      } else if (element.kind == Reply::Kind::string) {
-        values.push_back(unexpired(element.text, now));
-      } else {
-        return core::Error::internal("redis: unexpected reply to MGET");
-      }
-    }
+    for (const auto& payload : *payloads)
+      values.push_back(unexpired(payload, now));
     return values;
   });
+}
+
+std::optional<core::Result<std::vector<std::optional<std::string>>>> RedisCache::get_many_now(
+    std::span<const std::string_view> keys) {
+  auto values = held(keys);
+  if (!values) return std::nullopt;
+  return core::Result<std::vector<std::optional<std::string>>>(*std::move(values));
+}
+
+core::Result<std::vector<std::optional<std::string>>> RedisCache::read_many(
+    std::span<const std::string_view> keys) {
+  std::vector<std::string> names;
+  names.reserve(keys.size());
+  for (const std::string_view key : keys)
+    names.push_back(redis_key(key));
+  std::vector<std::string_view> args{"MGET"};
+  args.insert(args.end(), names.begin(), names.end());
+  auto reply = client_.command(std::span<const std::string_view>(args));
+  if (!reply) return std::move(reply).error();
+  if (reply->kind != Reply::Kind::array || reply->elements.size() != keys.size())
+    return core::Error::internal("redis: unexpected reply to MGET");
+  std::vector<std::optional<std::string>> payloads;
+  payloads.reserve(keys.size());
+  for (Reply& element : reply->elements) {
+    if (element.is_nil()) {
+      payloads.emplace_back();
+    } else if (element.kind == Reply::Kind::string) {
+      payloads.emplace_back(std::move(element.text));
+    } else {
+      return core::Error::internal("redis: unexpected reply to MGET");
+    }
+  }
+  return payloads;
 }
 
 core::Status RedisCache::set(std::string_view key, std::string_view value, std::chrono::seconds ttl) {
@@ -80,8 +197,10 @@ core::Status RedisCache::set(std::string_view key, std::string_view value, std::
     payload.append(value);
     const std::string seconds = std::to_string(ttl.count());
     auto reply = client_.command({"SET", redis_key(key), payload, "EX", seconds});
+    if (is_watched(key)) drop(key);  // also on failure: the write may have been applied
     if (!reply) return std::move(reply).error();
     if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
+    if (is_watched(key)) return announce(key);
     return {};
   });
 }
@@ -89,7 +208,9 @@ core::Status RedisCache::set(std::string_view key, std::string_view value, std::
 core::Status RedisCache::remove(std::string_view key) {
   return detail::guarded([&]() -> core::Status {
     auto reply = client_.command({"DEL", redis_key(key)});
+    if (is_watched(key)) drop(key);
     if (!reply) return std::move(reply).error();
+    if (is_watched(key)) return announce(key);
     return {};
   });
 }

@@ -46,7 +46,12 @@ void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   if (!config.cache_enabled) return;
   const bool shared = storage.redis != nullptr;
   if (shared) {
-    storage.cache = std::make_unique<redis::RedisCache>(*storage.redis, clock);
+    // The two generations every cached read checks are held in process, kept fresh by pub/sub
+    // (a write anywhere is announced by whoever makes it, the CLI included).
+    storage.cache = std::make_unique<redis::RedisCache>(
+        *storage.redis, clock,
+        std::vector<std::string>{std::string(core::kPostGenerationKey),
+                                 std::string(core::kAllUsersGenerationKey)});
   } else if (storage.database.sqlite() != nullptr) {
     storage.cache = std::make_unique<memory::MemoryCache>(clock);
   } else {

@@ -107,6 +107,28 @@ Result<std::vector<std::string>> CacheGenerations::current(std::span<const std::
   return generations;
 }
 
+std::optional<Result<std::vector<std::string>>> CacheGenerations::current_now(
+    std::span<const std::string> keys) {
+  if (cache_.in_process()) return current(keys);
+  std::vector<std::string_view> names;
+  names.reserve(keys.size());
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& key : keys) {
+      if (unstored_.contains(key)) return std::nullopt;  // storing it again waits on I/O
+      names.emplace_back(key);
+    }
+  }
+  auto stored = cache_.get_many_now(names);
+  if (!stored) return std::nullopt;
+  if (!*stored) return Result<std::vector<std::string>>(std::move(*stored).error());
+  std::vector<std::string> generations;
+  generations.reserve(keys.size());
+  for (auto& value : **stored)
+    generations.push_back(std::move(value).value_or("0"));
+  return Result<std::vector<std::string>>(std::move(generations));
+}
+
 void CacheGenerations::bump(const std::string& key) {
   if (store_fresh(key)) return;
   const std::lock_guard lock(mutex_);

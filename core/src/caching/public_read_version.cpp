@@ -9,15 +9,21 @@
 namespace parley::core {
 
 std::optional<std::string> PublicReadVersion::current(Io io) {
-  if (io == Io::forbidden && !generations_.in_process()) return std::nullopt;
   const std::array<std::string, 2> keys{std::string(kPostGenerationKey), std::string(kAllUsersGenerationKey)};
-  auto generations = generations_.current(keys);
-  if (!generations) return std::nullopt;
+  std::optional<Result<std::vector<std::string>>> answer;
+  if (io == Io::forbidden) {
+    answer = generations_.current_now(keys);
+  } else {
+    answer = generations_.current(keys);
+  }
+  if (!answer || !*answer) return std::nullopt;
+  auto generations = *std::move(answer);
   const auto absent = [](const std::vector<std::string>& read) {
     return std::any_of(read.begin(), read.end(),
                        [](const std::string& generation) { return generation == "0"; });
   };
   if (absent(*generations)) {
+    if (io == Io::forbidden && !generations_.in_process()) return std::nullopt;  // storing waits
     // Store one where none is (a write racing with this only makes it newer), then read again.
     for (std::size_t i = 0; i < keys.size(); ++i) {
       if ((*generations)[i] == "0") generations_.bump(keys[i]);

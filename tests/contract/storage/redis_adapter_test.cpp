@@ -1,12 +1,14 @@
 // The Redis adapter beyond the port contracts: URL parsing, credentials, key prefixes,
 // database selection, real TTLs, several Parley instances on one server, the pool bound, and
 // recovery when the server stops, hangs or restarts.
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <latch>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <signal.h>
 #include <string>
@@ -133,6 +135,26 @@ class Paused {
  private:
   pid_t pid_;
 };
+
+// Polls `condition` every 10 ms for up to 5 s: for what another thread (a subscriber) makes
+// true. Returns whether it became true; asserts nothing about how soon.
+template <class Condition>
+bool eventually(Condition condition) {
+  const auto deadline = SteadyClock::now() + 5s;
+  while (!condition()) {
+    if (SteadyClock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+// What a cache answers without a round trip for `key`: nullopt when it would need one.
+std::optional<std::optional<std::string>> held(core::Cache& cache, std::string_view key) {
+  auto now = cache.get_many_now(std::span<const std::string_view>(&key, 1));
+  if (!now) return std::nullopt;
+  REQUIRE(now->ok());
+  return (*now)->front();
+}
 
 }  // namespace
 
@@ -633,4 +655,90 @@ TEST_CASE("Redis: a hung server costs a caller about command_timeout, then recov
   }
   CHECK(tokens.is_access_token_revoked("jti-1").value());
   CHECK(tokens.ping().ok());
+}
+
+// ---- watched keys ----------------------------------------------------------------------------
+
+TEST_CASE("Redis: watched keys are held in process and dropped on every instance when one writes",
+          "[redis]") {
+  auto config = redis_test_config();
+  config.key_prefix = "watch-test:";
+  testing::FakeClock clock;
+  auto client_1 = open_redis(config);
+  auto client_2 = open_redis(config);  // another process's pool
+  const std::vector<std::string> watched{"gen"};
+  redis::RedisCache first(*client_1, clock, watched);
+  redis::RedisCache second(*client_2, clock, watched);
+  REQUIRE(eventually([&] { return first.watching() && second.watching(); }));
+
+  REQUIRE(first.set("gen", "v1", 60s).ok());
+  CHECK_FALSE(held(second, "gen").has_value());  // never read yet: a round trip is needed
+  CHECK(second.get("gen").value() == std::optional<std::string>("v1"));
+  // Held once read (again, if the write's own message dropped the first copy on its way).
+  CHECK(eventually([&] {
+    return second.get("gen").value() == std::optional<std::string>("v1") &&
+           held(second, "gen") == std::optional<std::optional<std::string>>("v1");
+  }));
+
+  // A write on the first instance reaches the second's copy by pub/sub.
+  REQUIRE(first.set("gen", "v2", 60s).ok());
+  CHECK(eventually([&] { return held(second, "gen") != std::optional<std::optional<std::string>>("v1"); }));
+  CHECK(second.get("gen").value() == std::optional<std::string>("v2"));
+
+  // The writer reads its own write at once, without waiting for its own message.
+  CHECK(first.get("gen").value() == std::optional<std::string>("v2"));
+  REQUIRE(first.set("gen", "v3", 60s).ok());
+  CHECK(held(first, "gen") != std::optional<std::optional<std::string>>("v2"));
+  CHECK(first.get("gen").value() == std::optional<std::string>("v3"));
+  REQUIRE(second.remove("gen").ok());
+  CHECK(second.get("gen").value() == std::nullopt);
+  CHECK(eventually([&] { return first.get("gen").value() == std::nullopt; }));
+
+  // The held copy still honours the entry's own expiry.
+  REQUIRE(first.set("gen", "v4", 60s).ok());
+  CHECK(eventually([&] {
+    return second.get("gen").value() == std::optional<std::string>("v4") &&
+           held(second, "gen") == std::optional<std::optional<std::string>>("v4");
+  }));
+  clock.advance(61s);
+  CHECK_FALSE(held(second, "gen").has_value());
+  CHECK(second.get("gen").value() == std::nullopt);
+
+  // Keys not watched are never held; get_many_now is all or nothing.
+  REQUIRE(first.set("other", "x", 60s).ok());
+  CHECK(first.get("other").value() == std::optional<std::string>("x"));
+  CHECK_FALSE(held(first, "other").has_value());
+  REQUIRE(first.set("gen", "v5", 60s).ok());
+  const std::array<std::string_view, 2> both{"gen", "other"};
+  REQUIRE(first.get_many(both).ok());
+  CHECK_FALSE(first.get_many_now(both).has_value());
+}
+
+TEST_CASE("Redis: nothing watched is held while the subscription is down, and it comes back by itself",
+          "[redis]") {
+  OwnServer server;
+  const auto config = server.config();
+  testing::FakeClock clock;
+  auto client = open_redis(config);
+  redis::RedisCache cache(*client, clock, {"gen"});
+  REQUIRE(eventually([&] { return cache.watching(); }));
+  REQUIRE(cache.set("gen", "before", 60s).ok());
+  REQUIRE(eventually([&] {
+    return cache.get("gen").ok() && held(cache, "gen") == std::optional<std::optional<std::string>>("before");
+  }));
+
+  server.stop();
+  // The copy goes with the subscription: a stopped cache is never answered from memory.
+  CHECK(eventually([&] { return !cache.watching(); }));
+  CHECK_FALSE(held(cache, "gen").has_value());
+  CHECK(code_of(cache.get("gen")) == core::ErrorCode::unavailable);
+
+  server.restart();
+  CHECK(eventually([&] { return cache.watching(); }));
+  CHECK(cache.get("gen").value() == std::nullopt);  // the server kept nothing
+  REQUIRE(cache.set("gen", "after", 60s).ok());
+  CHECK(eventually([&] {
+    return cache.get("gen").value() == std::optional<std::string>("after") &&
+           held(cache, "gen") == std::optional<std::optional<std::string>>("after");
+  }));
 }

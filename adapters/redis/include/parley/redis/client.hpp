@@ -2,6 +2,7 @@
 // library: replies are copied into Reply, so users of this header never compile against it.
 #pragma once
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -61,6 +62,28 @@ class Client {
   explicit Client(std::unique_ptr<Pool> pool);
 
   std::unique_ptr<Pool> pool_;
+};
+
+// A connection of its own in subscribe mode, read by a thread of its own: `on_message` runs for
+// every message published on `channel`, `on_state(true)` once the subscription is confirmed and
+// `on_state(false)` whenever it is lost (or could not be made); both on that thread. It
+// reconnects by itself (50 ms backoff, doubling to 1 s) until destroyed; the destructor stops
+// and joins the thread, waiting at most a connect timeout.
+class Subscriber {
+ public:
+  using OnMessage = std::function<void(std::string_view payload)>;
+  using OnState = std::function<void(bool subscribed)>;
+
+  Subscriber(const RedisConfig& config, std::string channel, OnMessage on_message, OnState on_state);
+  ~Subscriber();
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+  Subscriber(Subscriber&&) = delete;
+  Subscriber& operator=(Subscriber&&) = delete;
+
+ private:
+  class Loop;
+  std::unique_ptr<Loop> loop_;
 };
 
 }  // namespace parley::redis

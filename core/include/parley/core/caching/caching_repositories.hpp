@@ -80,6 +80,9 @@ class CacheGenerations {
   Result<std::string> current(const std::string& key);
   // current() of each of `keys`, in order, in one read of the cache (Cache::get_many).
   Result<std::vector<std::string>> current(std::span<const std::string> keys);
+  // current(keys), when the cache answers without waiting on I/O (Cache::get_many_now) and no
+  // invalidation of them is still unstored; nullopt otherwise.
+  std::optional<Result<std::vector<std::string>>> current_now(std::span<const std::string> keys);
   // Stores a fresh generation under `key`; when that fails, remembers to retry it.
   void bump(const std::string& key);
   // Whether reading a generation waits on no I/O (Cache::in_process).

@@ -32,6 +32,13 @@ class Cache {
     }
     return values;
   }
+  // get_many(), when it can be answered without waiting on I/O (from an event loop's thread);
+  // nullopt when it cannot. By default: get_many() when in_process().
+  virtual std::optional<Result<std::vector<std::optional<std::string>>>> get_many_now(
+      std::span<const std::string_view> keys) {
+    if (!in_process()) return std::nullopt;
+    return get_many(keys);
+  }
   // ttl must be positive.
   virtual Status set(std::string_view key, std::string_view value, std::chrono::seconds ttl) = 0;
   // Removing an absent key succeeds.
