@@ -136,9 +136,14 @@ struct World {
     if (!token.empty()) request.headers.add("Authorization", "Bearer " + std::string(token));
     return request;
   }
-  [[nodiscard]] Response handle(std::string method, std::string_view target,
-                                std::string_view token = {}) const {
-    return api->handle(request(std::move(method), target, token));
+  [[nodiscard]] Response handle(std::string method, std::string_view target, std::string_view token = {},
+                                std::string_view json_body = {}) const {
+    Request made = request(std::move(method), target, token);
+    if (!json_body.empty()) {
+      made.headers.add("Content-Type", "application/json");
+      made.body = std::string(json_body);
+    }
+    return api->handle(made);
   }
   [[nodiscard]] std::optional<Response> now(std::string_view target, std::string_view token = {}) const {
     return api->answer_now(request("GET", target, token));
@@ -300,7 +305,7 @@ TEST_CASE("only an anonymous GET of the plain feed's first pages is answered at 
   CHECK_FALSE(world.now("/api/v1/posts?tag=x").has_value());
   CHECK_FALSE(world.now("/api/v1/posts?page=4&size=20").has_value());
   CHECK_FALSE(world.now("/api/v1/posts?author=" + alice).has_value());
-  CHECK_FALSE(world.now("/api/v1/posts/" + post.to_string()).has_value());
+  CHECK_FALSE(world.now("/api/v1/posts/" + post.to_string() + "/comments").has_value());
   CHECK_FALSE(world.now("/api/v1/tags").has_value());
   CHECK_FALSE(world.api->answer_now(World::request("DELETE", kFirstPage)).has_value());
   auto admin = World::request("GET", kFirstPage);
@@ -309,6 +314,61 @@ TEST_CASE("only an anonymous GET of the plain feed's first pages is answered at 
   // A bad query is left to the worker, which names the field.
   CHECK_FALSE(world.now("/api/v1/posts?page=0").has_value());
   CHECK(world.handle("GET", "/api/v1/posts?page=0").status == 400);
+}
+
+TEST_CASE("a single post is kept rendered for anonymous readers, under the same version", "[kept-feed]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  const auto post = world.publish(alice, "first");
+  const std::string path = "/api/v1/posts/" + post.to_string();
+
+  CHECK_FALSE(world.now(path).has_value());  // not before a worker has rendered it
+  const Response rendered = world.handle("GET", path);
+  REQUIRE(rendered.status == 200);
+  const auto answered = world.now(path);
+  REQUIRE(answered.has_value());
+  CHECK(answered->status == 200);
+  CHECK(answered->body == rendered.body);
+  CHECK(answered->route == "/api/v1/posts/{id}");
+  CHECK(header(*answered, "Content-Type") == header(rendered, "Content-Type"));
+  CHECK(world.handle("GET", path).body == rendered.body);
+
+  // A signed-in reader gets its own view (liked), never the kept one.
+  REQUIRE(world.handle("POST", path + "/like", alice).status == 200);
+  CHECK_FALSE(world.now(path).has_value());  // the like changed the version
+  CHECK_FALSE(world.now(path, alice).has_value());
+  CHECK(world.handle("GET", path, alice).body.find("\"liked\":true") != std::string::npos);
+  const Response liked = world.handle("GET", path);
+  CHECK(liked.body.find("\"like_count\":1") != std::string::npos);
+  CHECK(liked.body.find("\"liked\":false") != std::string::npos);
+  REQUIRE(world.now(path).has_value());
+
+  // An edit of the post or of its author: never the old rendering.
+  REQUIRE(world.handle("PATCH", path, alice, R"({"title":"edited"})").status == 200);
+  CHECK_FALSE(world.now(path).has_value());
+  CHECK(world.handle("GET", path).body.find("\"title\":\"edited\"") != std::string::npos);
+  REQUIRE(world.now(path).has_value());
+  core::ProfilePatch patch;
+  patch.bio = *core::Bio::parse("a new bio");
+  const auto me = world.principal(alice);
+  REQUIRE(world.user_service->update(me, me.user_id, patch));
+  CHECK_FALSE(world.now(path).has_value());
+  CHECK(world.handle("GET", path).body.find("a new bio") != std::string::npos);
+
+  // A draft is never kept: its 404 to a stranger is a worker's, every time.
+  const auto draft = world.post_service->create(world.principal(alice),
+                                                core::NewPost{.title = *core::PostTitle::parse("draft"),
+                                                              .body = *core::PostBody::parse("unpublished"),
+                                                              .is_published = false});
+  REQUIRE(draft);
+  const std::string draft_path = "/api/v1/posts/" + draft->post.id.to_string();
+  CHECK(world.handle("GET", draft_path).status == 404);
+  CHECK_FALSE(world.now(draft_path).has_value());
+  CHECK(world.handle("GET", draft_path, alice).status == 200);
+  CHECK_FALSE(world.now(draft_path).has_value());
+  // A path id that is not a UUID is left to the worker, which names it.
+  CHECK_FALSE(world.now("/api/v1/posts/not-a-uuid").has_value());
+  CHECK(world.handle("GET", "/api/v1/posts/not-a-uuid").status == 400);
 }
 
 TEST_CASE("a kept feed page spends the read budget once, and is refused at once when it is spent",

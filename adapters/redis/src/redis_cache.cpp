@@ -104,11 +104,13 @@ void RedisCache::drop(std::string_view key) {
   ++epoch_;
 }
 
-core::Status RedisCache::announce(std::string_view key) {
-  auto published = client_.command({"PUBLISH", channel_, key});
+void RedisCache::announce(std::string_view key) {
+  // A PUBLISH that fails is not the write's failure: the value is stored. Where Redis refused
+  // or could not be reached, the other instances' subscriptions (same server, same ACL user)
+  // are down as well, so they hold nothing; a failure of this connection alone leaves their
+  // copies to end within kHeldFor.
+  static_cast<void>(client_.command({"PUBLISH", channel_, key}));
   drop(key);
-  if (!published) return std::move(published).error();
-  return {};
 }
 
 std::string RedisCache::redis_key(std::string_view key) const {
@@ -200,7 +202,7 @@ core::Status RedisCache::set(std::string_view key, std::string_view value, std::
     if (is_watched(key)) drop(key);  // also on failure: the write may have been applied
     if (!reply) return std::move(reply).error();
     if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
-    if (is_watched(key)) return announce(key);
+    if (is_watched(key)) announce(key);
     return {};
   });
 }
@@ -210,7 +212,7 @@ core::Status RedisCache::remove(std::string_view key) {
     auto reply = client_.command({"DEL", redis_key(key)});
     if (is_watched(key)) drop(key);
     if (!reply) return std::move(reply).error();
-    if (is_watched(key)) return announce(key);
+    if (is_watched(key)) announce(key);
     return {};
   });
 }

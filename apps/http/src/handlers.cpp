@@ -372,6 +372,22 @@ void KeptPages::keep(const std::string& key, std::shared_ptr<const std::string> 
   entries_.keep(key, body, options_.ttl);
 }
 
+std::optional<std::string> KeptPages::post_key(const core::PostId& id, const core::Principal* principal,
+                                               core::PublicReadVersion::Io io) const {
+  if (principal != nullptr || options_.version == nullptr) return std::nullopt;
+  const auto version = options_.version->current(io);
+  if (!version) return std::nullopt;
+  return "post:" + *version + ":" + id.to_string();
+}
+
+std::optional<std::shared_ptr<const std::string>> KeptPages::find_post(const std::string& key) const {
+  return posts_.find(key);
+}
+
+void KeptPages::keep_post(const std::string& key, std::shared_ptr<const std::string> body) const {
+  posts_.keep(key, body, options_.ttl);
+}
+
 Reply kept_reply(const std::string& body) {
   Reply reply;
   reply.document = Document{"application/json", body};
@@ -420,9 +436,32 @@ HandlerResult Handlers::create_post(const HandlerContext& ctx) const {
 HandlerResult Handlers::get_post(const HandlerContext& ctx) const {
   auto id = path_id<core::PostId>(ctx, "id");
   if (!id) return std::move(id).error();
+  // The version is read before the post, as for pages.
+  const auto key = kept_pages_.post_key(*id, ctx.principal, core::PublicReadVersion::Io::allowed);
+  if (key) {
+    if (auto kept = kept_pages_.find_post(*key)) return kept_reply(**kept);
+  }
   auto post = services_.posts.get(ctx.principal, *id);
   if (!post) return std::move(post).error();
-  return ok(to_json(*post));
+  Reply reply = ok(to_json(*post));
+  if (!key) return reply;
+  auto rendered = std::make_shared<const std::string>(render_envelope(reply));
+  kept_pages_.keep_post(*key, rendered);
+  return kept_reply(*rendered);
+}
+
+std::optional<Reply> Handlers::kept_post(const HandlerContext& ctx) const noexcept {
+  try {
+    auto id = path_id<core::PostId>(ctx, "id");
+    if (!id) return std::nullopt;
+    const auto key = kept_pages_.post_key(*id, ctx.principal, core::PublicReadVersion::Io::forbidden);
+    if (!key) return std::nullopt;
+    const auto kept = kept_pages_.find_post(*key);
+    if (!kept) return std::nullopt;
+    return kept_reply(**kept);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): get_post then answers, and reports what failed
+    return std::nullopt;
+  }
 }
 
 HandlerResult Handlers::patch_post(const HandlerContext& ctx) const {

@@ -28,6 +28,8 @@ namespace parley::redis {
 // lost, taken again once it is back), only when no message arrived between the read and
 // keeping it, and for at most kHeldFor, which bounds what a lost message could cost. A set or
 // remove drops this instance's copy before returning, so it reads its own writes at once.
+// The Redis user needs PUBLISH and SUBSCRIBE on that channel (ACL `&<prefix>cache:watch`, or
+// `&*`); without them nothing is held and every read is a round trip, as without watched keys.
 class RedisCache final : public core::Cache {
  public:
   static constexpr std::chrono::milliseconds kHeldFor{1000};
@@ -72,7 +74,7 @@ class RedisCache final : public core::Cache {
   // Drops the held copy of `key` (all of them for an empty key) and moves the epoch on.
   void drop(std::string_view key);
   // After a write of a watched key: tells every instance, then drops this one's copy.
-  core::Status announce(std::string_view key);
+  void announce(std::string_view key);
   core::Result<std::vector<std::optional<std::string>>> read_many(std::span<const std::string_view> keys);
 
   Client& client_;

@@ -59,9 +59,10 @@ using HandlerResult = core::Result<Reply>;
 // The native API's envelope of a success: {"status":"ok","data":...,"meta":...}.
 [[nodiscard]] std::string render_envelope(const Reply& reply);
 
-// The first pages of the public feed as an anonymous reader gets them, kept rendered (the
-// success body's bytes) under the version of public reads, so a page is rendered once per write
-// rather than once per request; none are kept without a version (no cache configured).
+// The first pages of the public feed (and single posts) as an anonymous reader gets them, kept
+// rendered (the success body's bytes) under the version of public reads, so a page is rendered
+// once per write rather than once per request; none are kept without a version (no cache
+// configured).
 struct KeptFeedOptions {
   core::PublicReadVersion* version = nullptr;
   std::chrono::seconds ttl{5};  // at most; a change made behind Parley's back shows after it
@@ -87,9 +88,20 @@ class KeptPages {
   [[nodiscard]] std::optional<std::shared_ptr<const std::string>> find(const std::string& key) const;
   void keep(const std::string& key, std::shared_ptr<const std::string> body) const;
 
+  // Single posts, the same way: where the post `id` read by `principal` is kept (only for an
+  // anonymous reader, whose view of a post is its public data and its author's), under the
+  // same version and for the same time. Kept only when found: a draft or a missing post is
+  // answered by a worker every time.
+  static constexpr std::size_t kPostEntries = 8192;
+  [[nodiscard]] std::optional<std::string> post_key(const core::PostId& id, const core::Principal* principal,
+                                                    core::PublicReadVersion::Io io) const;
+  [[nodiscard]] std::optional<std::shared_ptr<const std::string>> find_post(const std::string& key) const;
+  void keep_post(const std::string& key, std::shared_ptr<const std::string> body) const;
+
  private:
   KeptFeedOptions options_;
   mutable core::KeptEntries<std::shared_ptr<const std::string>> entries_{kEntries};
+  mutable core::KeptEntries<std::shared_ptr<const std::string>> posts_{kPostEntries};
 };
 
 // A success whose body is `body` as is, a JSON document: what a kept page is answered with.
@@ -132,6 +144,8 @@ class Handlers {
   [[nodiscard]] std::optional<Reply> kept_posts_page(const HandlerContext& ctx) const noexcept;
   HandlerResult create_post(const HandlerContext& ctx) const;
   HandlerResult get_post(const HandlerContext& ctx) const;
+  // get_post answered from the kept rendered posts only, as kept_posts_page is for pages.
+  [[nodiscard]] std::optional<Reply> kept_post(const HandlerContext& ctx) const noexcept;
   HandlerResult patch_post(const HandlerContext& ctx) const;
   HandlerResult delete_post(const HandlerContext& ctx) const;
   HandlerResult get_post_by_slug(const HandlerContext& ctx) const;
