@@ -465,4 +465,34 @@ TEST_CASE("RealWorld's article list keeps its own rendering, under the same rule
   CHECK(world.handle("GET", kArticles).body.find("\"favoritesCount\":1") != std::string::npos);
 }
 
+TEST_CASE("RealWorld's single article is kept rendered by slug for anonymous readers",
+          "[kept-feed][realworld]") {
+  World world;
+  const auto alice = world.sign_up("alice");
+  const auto post = world.publish(alice, "first");
+  const Response native = world.handle("GET", "/api/v1/posts/" + post.to_string());
+  REQUIRE(native.status == 200);
+  const auto slug = boost::json::parse(native.body).at("data").at("slug").as_string();
+  const std::string path = "/api/articles/" + std::string(slug);
+
+  CHECK_FALSE(world.now(path).has_value());
+  const Response rendered = world.handle("GET", path);
+  REQUIRE(rendered.status == 200);
+  const auto answered = world.now(path);
+  REQUIRE(answered.has_value());
+  CHECK(answered->body == rendered.body);
+  CHECK(answered->route == "/api/articles/{slug}");
+  CHECK(boost::json::parse(answered->body).at("article").at("slug").as_string() == slug);
+  // The native post kept by id is not this rendering, nor this one that.
+  CHECK(world.now("/api/v1/posts/" + post.to_string())->body != answered->body);
+
+  CHECK_FALSE(world.now(path, alice).has_value());
+  REQUIRE(world.handle("POST", path + "/favorite", alice).status == 200);
+  CHECK_FALSE(world.now(path).has_value());
+  CHECK(world.handle("GET", path).body.find("\"favoritesCount\":1") != std::string::npos);
+  CHECK_FALSE(world.now("/api/articles/no-such-article-00000000").has_value());
+  CHECK(world.handle("GET", "/api/articles/no-such-article-00000000").status == 404);
+  CHECK_FALSE(world.now("/api/articles/no-such-article-00000000").has_value());
+}
+
 }  // namespace parley::http

@@ -372,12 +372,12 @@ void KeptPages::keep(const std::string& key, std::shared_ptr<const std::string> 
   entries_.keep(key, body, options_.ttl);
 }
 
-std::optional<std::string> KeptPages::post_key(const core::PostId& id, const core::Principal* principal,
+std::optional<std::string> KeptPages::post_key(std::string_view name, const core::Principal* principal,
                                                core::PublicReadVersion::Io io) const {
   if (principal != nullptr || options_.version == nullptr) return std::nullopt;
   const auto version = options_.version->current(io);
   if (!version) return std::nullopt;
-  return "post:" + *version + ":" + id.to_string();
+  return "post:" + *version + ":" + std::string(name);
 }
 
 std::optional<std::shared_ptr<const std::string>> KeptPages::find_post(const std::string& key) const {
@@ -437,7 +437,7 @@ HandlerResult Handlers::get_post(const HandlerContext& ctx) const {
   auto id = path_id<core::PostId>(ctx, "id");
   if (!id) return std::move(id).error();
   // The version is read before the post, as for pages.
-  const auto key = kept_pages_.post_key(*id, ctx.principal, core::PublicReadVersion::Io::allowed);
+  const auto key = kept_pages_.post_key(id->to_string(), ctx.principal, core::PublicReadVersion::Io::allowed);
   if (key) {
     if (auto kept = kept_pages_.find_post(*key)) return kept_reply(**kept);
   }
@@ -454,7 +454,8 @@ std::optional<Reply> Handlers::kept_post(const HandlerContext& ctx) const noexce
   try {
     auto id = path_id<core::PostId>(ctx, "id");
     if (!id) return std::nullopt;
-    const auto key = kept_pages_.post_key(*id, ctx.principal, core::PublicReadVersion::Io::forbidden);
+    const auto key =
+        kept_pages_.post_key(id->to_string(), ctx.principal, core::PublicReadVersion::Io::forbidden);
     if (!key) return std::nullopt;
     const auto kept = kept_pages_.find_post(*key);
     if (!kept) return std::nullopt;

@@ -87,6 +87,10 @@ http::Frontend make_frontend(Services services, http::KeptFeedOptions kept_feed)
       frontend.routes.back().kept = [handlers](const http::HandlerContext& ctx) {
         return handlers->kept_articles(ctx);
       };
+    } else if (entry.handler == &Handlers::get_article) {
+      frontend.routes.back().kept = [handlers](const http::HandlerContext& ctx) {
+        return handlers->kept_article(ctx);
+      };
     }
   }
   frontend.auth_schemes = {"Token", "Bearer"};

@@ -320,9 +320,37 @@ HandlerResult Handlers::create_article(const HandlerContext& ctx) const {
 }
 
 HandlerResult Handlers::get_article(const HandlerContext& ctx) const {
+  // As the native post's (http::Handlers::get_post): the version first, then the article.
+  const auto key = article_key(ctx, core::PublicReadVersion::Io::allowed);
+  if (key) {
+    if (auto kept = kept_pages_.find_post(*key)) return http::kept_reply(**kept);
+  }
   auto found = find_article(services_.posts, ctx);
   if (!found) return std::move(found).error();
-  return reply("article", article_json(*found));
+  http::Reply answer = reply("article", article_json(*found));
+  if (!key) return answer;
+  auto rendered = std::make_shared<const std::string>(render_document(answer));
+  kept_pages_.keep_post(*key, rendered);
+  return http::kept_reply(*rendered);
+}
+
+std::optional<http::Reply> Handlers::kept_article(const HandlerContext& ctx) const noexcept {
+  try {
+    const auto key = article_key(ctx, core::PublicReadVersion::Io::forbidden);
+    if (!key) return std::nullopt;
+    const auto kept = kept_pages_.find_post(*key);
+    if (!kept) return std::nullopt;
+    return http::kept_reply(**kept);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): get_article then answers, and reports what failed
+    return std::nullopt;
+  }
+}
+
+std::optional<std::string> Handlers::article_key(const HandlerContext& ctx,
+                                                 core::PublicReadVersion::Io io) const {
+  auto slug = core::Slug::parse(ctx.path.find("slug").value_or(std::string_view{}));
+  if (!slug) return std::nullopt;
+  return kept_pages_.post_key("slug:" + slug->str(), ctx.principal, io);
 }
 
 HandlerResult Handlers::update_article(const HandlerContext& ctx) const {

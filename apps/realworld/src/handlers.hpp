@@ -31,6 +31,8 @@ class Handlers {
   http::HandlerResult list_articles(const http::HandlerContext& ctx) const;
   // list_articles from the kept pages only, without waiting on I/O (http::KeptHandler).
   [[nodiscard]] std::optional<http::Reply> kept_articles(const http::HandlerContext& ctx) const noexcept;
+  // get_article answered from the kept rendered articles only (anonymous readers).
+  [[nodiscard]] std::optional<http::Reply> kept_article(const http::HandlerContext& ctx) const noexcept;
   http::HandlerResult feed(const http::HandlerContext& ctx) const;
   http::HandlerResult create_article(const http::HandlerContext& ctx) const;
   http::HandlerResult get_article(const http::HandlerContext& ctx) const;
@@ -46,6 +48,10 @@ class Handlers {
   http::HandlerResult tags(const http::HandlerContext& ctx) const;
 
  private:
+  // Where the article of the path's slug is kept for this reader; nullopt: not kept.
+  [[nodiscard]] std::optional<std::string> article_key(const http::HandlerContext& ctx,
+                                                       core::PublicReadVersion::Io io) const;
+
   Services services_;
   http::KeptPages kept_pages_;
 };

@@ -88,12 +88,12 @@ class KeptPages {
   [[nodiscard]] std::optional<std::shared_ptr<const std::string>> find(const std::string& key) const;
   void keep(const std::string& key, std::shared_ptr<const std::string> body) const;
 
-  // Single posts, the same way: where the post `id` read by `principal` is kept (only for an
-  // anonymous reader, whose view of a post is its public data and its author's), under the
-  // same version and for the same time. Kept only when found: a draft or a missing post is
-  // answered by a worker every time.
+  // Single posts, the same way: where the post named `name` (its id, or "slug:" and its slug)
+  // read by `principal` is kept (only for an anonymous reader, whose view of a post is its
+  // public data and its author's), under the same version and for the same time. Kept only
+  // when found: a draft or a missing post is answered by a worker every time.
   static constexpr std::size_t kPostEntries = 8192;
-  [[nodiscard]] std::optional<std::string> post_key(const core::PostId& id, const core::Principal* principal,
+  [[nodiscard]] std::optional<std::string> post_key(std::string_view name, const core::Principal* principal,
                                                     core::PublicReadVersion::Io io) const;
   [[nodiscard]] std::optional<std::shared_ptr<const std::string>> find_post(const std::string& key) const;
   void keep_post(const std::string& key, std::shared_ptr<const std::string> body) const;
