@@ -9,6 +9,7 @@
 #include <ctime>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -68,9 +69,10 @@ void swallow_sigpipe() noexcept {
   sigtimedwait(&pipe, nullptr, &no_wait);
 }
 
-// One round trip, every argument with its length ("%b"-style): user data is never parsed as
-// command syntax. nullptr on an I/O failure, the context's err and errstr saying why.
-ReplyPtr send_command(redisContext& context, std::span<const std::string_view> args) {
+// Queues one command in the context's output buffer (sent by the next read of a reply), every
+// argument with its length ("%b"-style): user data is never parsed as command syntax. False
+// when hiredis cannot (out of memory; the context's err says so).
+bool append_command(redisContext& context, std::span<const std::string_view> args) {
   constexpr std::size_t kInlineArgs = 8;  // every command of the adapter: no allocation
   std::array<const char*, kInlineArgs> inline_argv{};
   std::array<std::size_t, kInlineArgs> inline_lengths{};
@@ -88,9 +90,21 @@ ReplyPtr send_command(redisContext& context, std::span<const std::string_view> a
     argv[i] = args[i].empty() ? "" : args[i].data();
     lengths[i] = args[i].size();
   }
+  return redisAppendCommandArgv(&context, static_cast<int>(args.size()), argv, lengths) == REDIS_OK;
+}
+
+// The next reply of a pipeline; nullptr on an I/O failure (the context's err says why).
+ReplyPtr next_reply(redisContext& context) {
+  void* raw = nullptr;
+  if (redisGetReply(&context, &raw) != REDIS_OK || raw == nullptr) return nullptr;
+  return ReplyPtr(static_cast<redisReply*>(raw));
+}
+
+// One round trip. nullptr on an I/O failure, the context's err and errstr saying why.
+ReplyPtr send_command(redisContext& context, std::span<const std::string_view> args) {
   block_sigpipe_once();
-  ReplyPtr reply(
-      static_cast<redisReply*>(redisCommandArgv(&context, static_cast<int>(args.size()), argv, lengths)));
+  if (!append_command(context, args)) return nullptr;
+  ReplyPtr reply = next_reply(context);
   if (!reply) swallow_sigpipe();
   return reply;
 }
@@ -203,6 +217,38 @@ class Client::Pool {
 
   [[nodiscard]] const RedisConfig& config() const noexcept { return config_; }
 
+  // Every command written at once, then every reply read: one round trip. An error reply is
+  // that command's result; the connection stays usable (unless it lost its authentication).
+  core::Result<std::vector<core::Result<Reply>>> run_all(
+      std::span<const std::vector<std::string_view>> commands) {
+    auto acquired = acquire();
+    if (!acquired) return std::move(acquired).error();
+    Lease lease(*this, std::move(acquired).value());
+    block_sigpipe_once();
+    for (const auto& args : commands) {
+      if (!append_command(*lease.context, args)) return io_error("cannot queue a command", *lease.context);
+    }
+    std::vector<core::Result<Reply>> replies;
+    replies.reserve(commands.size());
+    bool authenticated = true;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+      const ReplyPtr reply = next_reply(*lease.context);
+      if (!reply) {
+        swallow_sigpipe();
+        return io_error("pipeline failed", *lease.context);
+      }
+      if (reply->type == REDIS_REPLY_ERROR) {
+        const std::string_view text(reply->str, reply->len);
+        if (is_auth_error(text.substr(0, text.find(' ')))) authenticated = false;
+        replies.emplace_back(translate_error_reply(text));
+      } else {
+        replies.emplace_back(convert(*reply));
+      }
+    }
+    lease.healthy = authenticated;
+    return replies;
+  }
+
   core::Result<Reply> run(std::span<const std::string_view> args) {
     auto acquired = acquire();
     if (!acquired) return std::move(acquired).error();
@@ -312,6 +358,19 @@ core::Result<Reply> Client::command(std::span<const std::string_view> args) {
   }
 }
 
+core::Result<std::vector<core::Result<Reply>>> Client::pipeline(
+    std::span<const std::vector<std::string_view>> commands) {
+  if (commands.empty()) return std::vector<core::Result<Reply>>{};
+  for (const auto& args : commands) {
+    if (args.empty()) return core::Error::internal("redis: empty command");
+  }
+  try {
+    return pool_->run_all(commands);
+  } catch (const std::exception& error) {
+    return core::Error::internal(std::string("redis: ") + error.what());
+  }
+}
+
 core::Result<Reply> Client::command(std::initializer_list<std::string_view> args) {
   return command(std::span<const std::string_view>(args.begin(), args.size()));
 }
@@ -403,9 +462,8 @@ class Subscriber::Loop {
     }
     notify(true);
     for (;;) {
-      void* raw = nullptr;
-      if (redisGetReply(context.get(), &raw) != REDIS_OK || raw == nullptr) break;
-      const ReplyPtr reply(static_cast<redisReply*>(raw));
+      const ReplyPtr reply = next_reply(*context);
+      if (!reply) break;
       // {"message", channel, payload}
       if (reply->type != REDIS_REPLY_ARRAY || reply->elements != 3) continue;
       const redisReply& kind = *reply->element[0];

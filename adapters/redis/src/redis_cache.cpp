@@ -3,6 +3,7 @@
 #include "parley/redis/redis_cache.hpp"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <utility>
 #include <vector>
@@ -198,12 +199,24 @@ core::Status RedisCache::set(std::string_view key, std::string_view value, std::
     payload.push_back(':');
     payload.append(value);
     const std::string seconds = std::to_string(ttl.count());
-    auto reply = client_.command({"SET", redis_key(key), payload, "EX", seconds});
-    if (is_watched(key)) drop(key);  // also on failure: the write may have been applied
-    if (!reply) return std::move(reply).error();
-    if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
-    if (is_watched(key)) announce(key);
-    return {};
+    const std::string name = redis_key(key);
+    if (!is_watched(key)) {
+      auto reply = client_.command({"SET", name, payload, "EX", seconds});
+      if (!reply) return std::move(reply).error();
+      if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
+      return {};
+    }
+    // The write and its announcement in one round trip (the announcement as announce() says).
+    const std::array<std::vector<std::string_view>, 2> commands{
+        std::vector<std::string_view>{"SET", name, payload, "EX", seconds},
+        std::vector<std::string_view>{"PUBLISH", channel_, key}};
+    auto replies = client_.pipeline(commands);
+    drop(key);  // also on failure: the write may have been applied
+    if (!replies) return std::move(replies).error();
+    auto& stored = replies->front();
+    if (!stored) return std::move(stored).error();
+    if (stored->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
+    return {};  // whatever became of the PUBLISH: see announce()
   });
 }
 

@@ -2,6 +2,7 @@
 // Parley instances never lose an update (above all: a refresh token is consumed once).
 #include "parley/redis/redis_token_store.hpp"
 
+#include <array>
 #include <string>
 #include <utility>
 
@@ -183,12 +184,16 @@ core::Result<bool> RedisTokenStore::is_access_token_revoked(std::string_view jti
   return detail::guarded([&]() -> core::Result<bool> {
     auto reply = client_.command({"GET", client_.key(key_name(kAccessKeys, jti))});
     if (!reply) return std::move(reply).error();
-    if (reply->is_nil()) return false;
-    const auto expires_ms =
-        reply->kind == Reply::Kind::string ? detail::parse_integer(reply->text) : std::nullopt;
-    if (!expires_ms) return core::Error::internal("redis: malformed access-token revocation");
-    return *expires_ms > detail::to_millis(clock_.now());
+    return access_revoked(*reply);
   });
+}
+
+core::Result<bool> RedisTokenStore::access_revoked(const Reply& reply) {
+  if (reply.is_nil()) return false;
+  const auto expires_ms =
+      reply.kind == Reply::Kind::string ? detail::parse_integer(reply.text) : std::nullopt;
+  if (!expires_ms) return core::Error::internal("redis: malformed access-token revocation");
+  return *expires_ms > detail::to_millis(clock_.now());
 }
 
 core::Status RedisTokenStore::save_refresh_token(const core::RefreshTokenRecord& record) {
@@ -246,15 +251,43 @@ core::Result<bool> RedisTokenStore::is_family_revoked(const core::SessionId& fam
     auto reply = client_.command(
         {"HMGET", client_.key(key_name(kFamilyKeys, family.to_string())), "revoked", "expires_at"});
     if (!reply) return std::move(reply).error();
-    if (reply->kind != Reply::Kind::array || reply->elements.size() != 2)
-      return core::Error::internal("redis: unexpected reply to is_family_revoked");
-    const Reply& revoked = reply->elements[0];
-    const Reply& expires = reply->elements[1];
-    if (revoked.is_nil() || revoked.text != "1") return false;
-    if (expires.text == kNeverExpires) return true;
-    const auto expires_ms = detail::parse_integer(expires.text);
-    if (!expires_ms) return core::Error::internal("redis: malformed family expiry");
-    return *expires_ms > detail::to_millis(clock_.now());
+    return family_revoked(*reply);
+  });
+}
+
+core::Result<bool> RedisTokenStore::family_revoked(const Reply& reply) {
+  if (reply.kind != Reply::Kind::array || reply.elements.size() != 2)
+    return core::Error::internal("redis: unexpected reply to is_family_revoked");
+  const Reply& revoked = reply.elements[0];
+  const Reply& expires = reply.elements[1];
+  if (revoked.is_nil() || revoked.text != "1") return false;
+  if (expires.text == kNeverExpires) return true;
+  const auto expires_ms = detail::parse_integer(expires.text);
+  if (!expires_ms) return core::Error::internal("redis: malformed family expiry");
+  return *expires_ms > detail::to_millis(clock_.now());
+}
+
+core::Result<core::TokenStore::Revoked> RedisTokenStore::revoked(std::string_view jti,
+                                                                 const core::SessionId& family) {
+  return detail::guarded([&]() -> core::Result<Revoked> {
+    const std::string access_key = client_.key(key_name(kAccessKeys, jti));
+    const std::string family_key = client_.key(key_name(kFamilyKeys, family.to_string()));
+    const std::array<std::vector<std::string_view>, 2> commands{
+        std::vector<std::string_view>{"GET", access_key},
+        std::vector<std::string_view>{"HMGET", family_key, "revoked", "expires_at"}};
+    auto replies = client_.pipeline(commands);
+    if (!replies) return std::move(replies).error();
+    if (replies->size() != 2)
+      return core::Error::internal("redis: unexpected replies to the revocation checks");
+    for (auto& reply : *replies) {
+      if (!reply) return std::move(reply).error();
+    }
+    auto access = access_revoked(*(*replies)[0]);
+    if (!access) return std::move(access).error();
+    if (*access) return Revoked::access_token;
+    auto session = family_revoked(*(*replies)[1]);
+    if (!session) return std::move(session).error();
+    return *session ? Revoked::session : Revoked::none;
   });
 }
 

@@ -164,12 +164,10 @@ Result<Principal> AuthService::authenticate(std::string_view access_token) {
   if (claims.issued_at > now + config_.clock_skew) return Error::unauthorized("token issued in the future");
   if (claims.expires_at <= claims.issued_at) return Error::unauthorized("invalid token lifetime");
 
-  auto token_revoked = tokens_.is_access_token_revoked(claims.token_id);
-  if (!token_revoked) return fail_closed(std::move(token_revoked).error());
-  if (*token_revoked) return Error::unauthorized("token revoked");
-  auto session_revoked = tokens_.is_family_revoked(claims.session);
-  if (!session_revoked) return fail_closed(std::move(session_revoked).error());
-  if (*session_revoked) return Error::unauthorized("session revoked");
+  auto revoked = tokens_.revoked(claims.token_id, claims.session);
+  if (!revoked) return fail_closed(std::move(revoked).error());
+  if (*revoked == TokenStore::Revoked::access_token) return Error::unauthorized("token revoked");
+  if (*revoked == TokenStore::Revoked::session) return Error::unauthorized("session revoked");
 
   auto user = users_.find_by_id(claims.subject);
   if (!user) {

@@ -657,6 +657,31 @@ TEST_CASE("Redis: a hung server costs a caller about command_timeout, then recov
   CHECK(tokens.ping().ok());
 }
 
+TEST_CASE("Redis: a pipeline answers each command in order, an error reply being that command's own",
+          "[redis]") {
+  auto config = redis_test_config();
+  config.key_prefix = "pipeline-test:";
+  config.pool_size = 1;  // the one connection must stay usable after the error reply
+  auto client = open_redis(config);
+  const std::string key = client->key("k");
+  const std::array<std::vector<std::string_view>, 4> commands{
+      std::vector<std::string_view>{"SET", key, "v"}, std::vector<std::string_view>{"GET", key},
+      std::vector<std::string_view>{"INCR", key},  // not an integer: an error reply
+      std::vector<std::string_view>{"STRLEN", key}};
+  auto replies = client->pipeline(commands);
+  REQUIRE(replies.ok());
+  REQUIRE(replies->size() == 4);
+  REQUIRE((*replies)[0].ok());
+  CHECK((*replies)[0]->kind == redis::Reply::Kind::status);
+  REQUIRE((*replies)[1].ok());
+  CHECK((*replies)[1]->text == "v");
+  CHECK(code_of((*replies)[2]) == core::ErrorCode::internal);
+  REQUIRE((*replies)[3].ok());
+  CHECK((*replies)[3]->integer == 1);
+  CHECK(client->ping().ok());
+  CHECK(client->pipeline(std::span<const std::vector<std::string_view>>{}).value().empty());
+}
+
 // ---- watched keys ----------------------------------------------------------------------------
 
 TEST_CASE("Redis: watched keys are held in process and dropped on every instance when one writes",

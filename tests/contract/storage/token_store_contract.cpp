@@ -230,3 +230,29 @@ TEMPLATE_TEST_CASE("TokenStore: ping succeeds when storage is reachable", "[toke
   TestType fixture;
   CHECK(fixture.tokens().ping().ok());
 }
+
+TEMPLATE_TEST_CASE("TokenStore: revoked() answers both checks at once, the token's first", "[tokens]",
+                   PARLEY_TOKEN_STORE_FIXTURES) {
+  using Revoked = core::TokenStore::Revoked;
+  TestType fixture;
+  auto& tokens = fixture.tokens();
+  const auto expires_at = fixture.clock().now() + 15min;
+  REQUIRE(tokens.save_refresh_token(make_refresh("fp-r", session_id(3), user_id(3), expires_at + 24h)).ok());
+
+  CHECK(tokens.revoked("jti-r", session_id(3)).value() == Revoked::none);
+  CHECK(tokens.revoked("jti-r", session_id(4)).value() == Revoked::none);  // a family never seen
+
+  REQUIRE(tokens.revoke_family(session_id(3), user_id(3)).ok());
+  CHECK(tokens.revoked("jti-r", session_id(3)).value() == Revoked::session);
+  CHECK(tokens.revoked("jti-r", session_id(4)).value() == Revoked::none);
+
+  REQUIRE(tokens.revoke_access_token("jti-r", expires_at).ok());
+  CHECK(tokens.revoked("jti-r", session_id(3)).value() == Revoked::access_token);
+  CHECK(tokens.revoked("jti-r", session_id(4)).value() == Revoked::access_token);
+  CHECK(tokens.revoked("jti-s", session_id(4)).value() == Revoked::none);
+
+  // Each as the separate checks say: the token's revocation ends with the token.
+  fixture.clock().set(expires_at);
+  CHECK(tokens.revoked("jti-r", session_id(4)).value() == Revoked::none);
+  CHECK(tokens.revoked("jti-r", session_id(3)).value() == Revoked::session);
+}

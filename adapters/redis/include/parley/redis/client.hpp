@@ -49,6 +49,11 @@ class Client {
   // read-only or out of memory; internal for any other error reply (a bug on our side).
   core::Result<Reply> command(std::span<const std::string_view> args);
   core::Result<Reply> command(std::initializer_list<std::string_view> args);
+  // Several commands in one round trip (written together, replies read in order), on one
+  // connection; not a transaction. The outer error is the round trip's (as command()'s); each
+  // command's error reply is its own result.
+  core::Result<std::vector<core::Result<Reply>>> pipeline(
+      std::span<const std::vector<std::string_view>> commands);
 
   // PING: a cheap round trip for readiness checks.
   core::Status ping();

@@ -29,11 +29,16 @@ class RedisTokenStore final : public core::TokenStore {
   core::Result<core::RefreshTokenRecord> consume_refresh_token(std::string_view fingerprint) override;
   core::Status revoke_family(const core::SessionId& family, const core::UserId& user_id) override;
   core::Result<bool> is_family_revoked(const core::SessionId& family) override;
+  // Both reads in one pipeline (one round trip).
+  core::Result<Revoked> revoked(std::string_view jti, const core::SessionId& family) override;
   core::Status revoke_user_families(const core::UserId& user_id,
                                     std::optional<core::SessionId> keep) override;
   core::Status ping() override;
 
  private:
+  // What a GET of an access-token key and an HMGET of a family's state say.
+  core::Result<bool> access_revoked(const Reply& reply);
+  core::Result<bool> family_revoked(const Reply& reply);
   // Runs the revocation script in one of its two modes.
   core::Status revoke(std::string_view mode, const core::UserId& user_id, std::string_view family);
 

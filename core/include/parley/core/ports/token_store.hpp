@@ -41,6 +41,17 @@ class TokenStore {
   // Revokes one session: its refresh tokens and the access tokens issued for it.
   virtual Status revoke_family(const SessionId& family, const UserId& user_id) = 0;
   virtual Result<bool> is_family_revoked(const SessionId& family) = 0;
+  // Both checks an access token needs on every request, in one round trip where the store
+  // has one (a networked store overrides this); by default the two calls above.
+  enum class Revoked { none, access_token, session };
+  virtual Result<Revoked> revoked(std::string_view jti, const SessionId& family) {
+    auto token = is_access_token_revoked(jti);
+    if (!token) return std::move(token).error();
+    if (*token) return Revoked::access_token;
+    auto session = is_family_revoked(family);
+    if (!session) return std::move(session).error();
+    return *session ? Revoked::session : Revoked::none;
+  }
   // Revokes every session of the user except `keep`.
   virtual Status revoke_user_families(const UserId& user_id, std::optional<SessionId> keep) = 0;
 
