@@ -3,6 +3,7 @@
 #include "parley/core/caching/caching_repositories.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <utility>
 
@@ -105,6 +106,16 @@ Result<std::vector<std::string>> CacheGenerations::current(std::span<const std::
   for (auto& value : *stored)
     generations.push_back(std::move(value).value_or("0"));
   return generations;
+}
+
+Result<std::pair<std::string, std::optional<std::string>>> CacheGenerations::current_with(
+    const std::string& key, const std::string& entry) {
+  if (auto settled = settle(key); !settled) return std::move(settled).error();
+  const std::array<std::string_view, 2> names{key, entry};
+  auto stored = cache_.get_many(names);
+  if (!stored) return std::move(stored).error();
+  if (stored->size() != 2) return Error::internal("cache: get_many answered another number of values");
+  return std::pair{std::move((*stored)[0]).value_or("0"), std::move((*stored)[1])};
 }
 
 std::optional<Result<std::vector<std::string>>> CacheGenerations::current_now(
@@ -316,17 +327,29 @@ Status CachingUserRepository::create_many(std::span<const User> users) {
 Result<User> CachingUserRepository::find_by_id(const UserId& id) {
   if (records_ == UserRecords::read_through) return inner_.find_by_id(id);
   auto& counters = stats_.user();
-  auto generation = generations_.current(user_generation(id));
-  if (!generation) {
+  // The record is kept with the user's generation it was read under ("<generation>\n<record>"),
+  // so the generation and the record are read together, in one round trip, and a record kept
+  // under an older generation is a miss.
+  const std::string key = "user:" + id.to_string();
+  auto read = generations_.current_with(user_generation(id), key);
+  if (!read) {
     count(counters.errors);
     return inner_.find_by_id(id);
   }
-  const std::string key = "user:" + id.to_string() + ":" + *generation;
-  bool reachable = true;
-  auto cached = lookup<User>(cache_, key, counters, decode_user, reachable);
-  if (cached && cached->id == id) return *std::move(cached);
+  const auto& [generation, entry] = *read;
+  if (entry) {
+    const std::string_view text = *entry;
+    const auto separator = text.find('\n');
+    if (separator != std::string_view::npos && text.substr(0, separator) == generation) {
+      if (auto cached = decode_user(text.substr(separator + 1)); cached && cached->id == id) {
+        count(counters.hits);
+        return *std::move(cached);
+      }
+    }
+  }
+  count(counters.misses);
   auto found = inner_.find_by_id(id);
-  if (found && reachable) store(cache_, key, encode_user(*found), ttls_.entity, counters);
+  if (found) store(cache_, key, generation + "\n" + encode_user(*found), ttls_.entity, counters);
   return found;
 }
 

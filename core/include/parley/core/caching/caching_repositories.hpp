@@ -48,6 +48,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parley/core/caching/cache_stats.hpp"
@@ -80,6 +81,10 @@ class CacheGenerations {
   Result<std::string> current(const std::string& key);
   // current() of each of `keys`, in order, in one read of the cache (Cache::get_many).
   Result<std::vector<std::string>> current(std::span<const std::string> keys);
+  // current(key) and the entry under `entry` (which needs no settling), in one read of the
+  // cache: for an entry that records the generation it was read under.
+  Result<std::pair<std::string, std::optional<std::string>>> current_with(const std::string& key,
+                                                                          const std::string& entry);
   // current(keys), when the cache answers without waiting on I/O (Cache::get_many_now) and no
   // invalidation of them is still unstored; nullopt otherwise.
   std::optional<Result<std::vector<std::string>>> current_now(std::span<const std::string> keys);
