@@ -15,6 +15,7 @@ tools="$root/build/tools"
 packages=(
   cmake ninja-build g++ pkg-config ca-certificates
   libboost-json1.81-dev libsoci-dev libsqlite3-dev libpq-dev libhiredis-dev libssl-dev libspdlog-dev
+  libgoogle-perftools-dev
 )
 # Pinned 1.x: they run on Debian 12's own nodejs 18.
 npm_packages=(@redocly/cli@1.34.5)
