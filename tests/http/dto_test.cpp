@@ -12,6 +12,8 @@
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
 
+#include "parley/http/handlers.hpp"
+
 namespace parley::http {
 namespace {
 
@@ -213,6 +215,51 @@ TEST_CASE("integer query parameters: absent, decimal, saturated, or refused by n
     const auto refused = query_integer(query, name);
     REQUIRE_FALSE(refused.ok());
     CHECK(refused.error().details.at(name) == "must be an integer");
+  }
+}
+
+// The envelope is written piece by piece; its bytes must be those of serializing the whole
+// object {"status","data","meta"}, also for bodies longer than one serializer buffer.
+TEST_CASE("render_envelope gives the bytes of the serialized envelope object", "[dto][envelope]") {
+  std::string long_text;
+  for (int i = 0; i < 2000; ++i)
+    long_text += "line \"" + std::to_string(i) + "\"\\\n\t\xC3\xA9 \xF0\x9F\x98\x80 ";
+  json::array items;
+  for (int i = 0; i < 3; ++i)
+    items.push_back(
+        json::object{{"id", i}, {"body", long_text}, {"tags", json::array{"a", "b"}}, {"x", nullptr}});
+  const auto expected = [](const Reply& reply) {
+    json::object envelope;
+    envelope["status"] = "ok";
+    envelope["data"] = reply.data ? *reply.data : json::value(nullptr);
+    if (reply.meta) envelope["meta"] = *reply.meta;
+    return json::serialize(envelope);
+  };
+
+  SECTION("a long page with meta") {
+    Reply reply;
+    reply.data = items;
+    reply.meta = json::object{{"page", 2}, {"size", 20}, {"total", 41}, {"next", "c\"ursor"}};
+    const std::string rendered = render_envelope(reply);
+    CHECK(rendered.size() > 3 * long_text.size());
+    CHECK(rendered == expected(reply));
+    CHECK(json::parse(rendered).as_object().at("data").as_array().size() == 3);
+  }
+  SECTION("a small object without meta") {
+    Reply reply;
+    reply.data = json::object{{"a", "\x01"}, {"b", 1.5}, {"c", false}};
+    CHECK(render_envelope(reply) == expected(reply));
+  }
+  SECTION("an empty array, an empty meta") {
+    Reply reply;
+    reply.data = json::array{};
+    reply.meta = json::object{};
+    CHECK(render_envelope(reply) == R"({"status":"ok","data":[],"meta":{}})");
+    CHECK(render_envelope(reply) == expected(reply));
+  }
+  SECTION("no data is null") {
+    Reply reply;
+    CHECK(render_envelope(reply) == R"({"status":"ok","data":null})");
   }
 }
 

@@ -12,6 +12,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/serializer.hpp>
 
 #include "parley/http/error_map.hpp"
 #include "parley/http/http_metrics.hpp"
@@ -367,12 +368,38 @@ Located locate(const std::vector<Route>& routes, const std::vector<Frontend>& fr
 
 }  // namespace
 
+namespace {
+
+// Serializes `value` (a value or an object) onto the end of `out`, straight into its buffer.
+template <class Json>
+void append_json(std::string& out, const Json& value) {
+  boost::json::serializer serializer;
+  serializer.reset(&value);
+  while (!serializer.done()) {
+    const std::size_t used = out.size();
+    out.resize(std::max(used + 4096, out.capacity()));
+    const auto written = serializer.read(out.data() + used, out.size() - used);
+    out.resize(used + written.size());
+  }
+}
+
+}  // namespace
+
 std::string render_envelope(const Reply& reply) {
-  boost::json::object envelope;
-  envelope["status"] = "ok";
-  envelope["data"] = *reply.data;
-  if (reply.meta) envelope["meta"] = *reply.meta;
-  return boost::json::serialize(envelope);
+  // The bytes boost::json::serialize gives for the object {"status","data","meta"} in that
+  // order, written piece by piece: the page's tree is not copied into an envelope first.
+  std::string out = R"({"status":"ok","data":)";
+  if (reply.data) {
+    append_json(out, *reply.data);
+  } else {
+    out += "null";
+  }
+  if (reply.meta) {
+    out += R"(,"meta":)";
+    append_json(out, *reply.meta);
+  }
+  out += '}';
+  return out;
 }
 
 std::vector<std::pair<std::string, std::string>> api_routes() {
