@@ -171,6 +171,18 @@ core::Status validate(const RedisConfig& config) {
   return {};
 }
 
+// A reply as its command's result: an error reply is the command's error. `authenticated`
+// turns false when the reply says the connection lost its authentication (it is then of no
+// further use).
+core::Result<Reply> result_of(const redisReply& reply, bool& authenticated) {
+  if (reply.type == REDIS_REPLY_ERROR) {
+    const std::string_view text(reply.str, reply.len);
+    if (is_auth_error(text.substr(0, text.find(' ')))) authenticated = false;
+    return translate_error_reply(text);
+  }
+  return convert(reply);
+}
+
 // A new connection: connect timeout, command timeout, keepalive, AUTH and SELECT.
 core::Result<ContextPtr> connect_to(const RedisConfig& config) {
   const std::string where = config.host + ":" + std::to_string(config.port);
@@ -237,13 +249,7 @@ class Client::Pool {
         swallow_sigpipe();
         return io_error("pipeline failed", *lease.context);
       }
-      if (reply->type == REDIS_REPLY_ERROR) {
-        const std::string_view text(reply->str, reply->len);
-        if (is_auth_error(text.substr(0, text.find(' ')))) authenticated = false;
-        replies.emplace_back(translate_error_reply(text));
-      } else {
-        replies.emplace_back(convert(*reply));
-      }
+      replies.emplace_back(result_of(*reply, authenticated));
     }
     lease.healthy = authenticated;
     return replies;
@@ -255,14 +261,9 @@ class Client::Pool {
     Lease lease(*this, std::move(acquired).value());
     const ReplyPtr reply = send_command(*lease.context, args);
     if (!reply) return io_error("command failed", *lease.context);
-    if (reply->type == REDIS_REPLY_ERROR) {
-      const std::string_view text(reply->str, reply->len);
-      // A connection that lost its authentication is of no further use.
-      lease.healthy = !is_auth_error(text.substr(0, text.find(' ')));
-      return translate_error_reply(text);
-    }
-    Reply out = convert(*reply);
-    lease.healthy = true;
+    bool authenticated = true;
+    auto out = result_of(*reply, authenticated);
+    lease.healthy = authenticated;
     return out;
   }
 

@@ -105,13 +105,19 @@ void RedisCache::drop(std::string_view key) {
   ++epoch_;
 }
 
-void RedisCache::announce(std::string_view key) {
-  // A PUBLISH that fails is not the write's failure: the value is stored. Where Redis refused
-  // or could not be reached, the other instances' subscriptions (same server, same ACL user)
-  // are down as well, so they hold nothing; a failure of this connection alone leaves their
-  // copies to end within kHeldFor.
-  static_cast<void>(client_.command({"PUBLISH", channel_, key}));
-  drop(key);
+core::Result<Reply> RedisCache::write(std::string_view key, std::span<const std::string_view> command) {
+  if (!is_watched(key)) return client_.command(command);
+  // The write and its announcement in one round trip. A PUBLISH that fails is not the write's
+  // failure: the value is stored. Where Redis refused or could not be reached, the other
+  // instances' subscriptions (same server, same ACL user) are down as well, so they hold
+  // nothing; a failure of this connection alone leaves their copies to end within kHeldFor.
+  const std::array<std::vector<std::string_view>, 2> commands{
+      std::vector<std::string_view>(command.begin(), command.end()),
+      std::vector<std::string_view>{"PUBLISH", channel_, key}};
+  auto replies = client_.pipeline(commands);
+  drop(key);  // also on failure: the write may have been applied
+  if (!replies) return std::move(replies).error();
+  return std::move(replies->front());
 }
 
 std::string RedisCache::redis_key(std::string_view key) const {
@@ -200,32 +206,20 @@ core::Status RedisCache::set(std::string_view key, std::string_view value, std::
     payload.append(value);
     const std::string seconds = std::to_string(ttl.count());
     const std::string name = redis_key(key);
-    if (!is_watched(key)) {
-      auto reply = client_.command({"SET", name, payload, "EX", seconds});
-      if (!reply) return std::move(reply).error();
-      if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
-      return {};
-    }
-    // The write and its announcement in one round trip (the announcement as announce() says).
-    const std::array<std::vector<std::string_view>, 2> commands{
-        std::vector<std::string_view>{"SET", name, payload, "EX", seconds},
-        std::vector<std::string_view>{"PUBLISH", channel_, key}};
-    auto replies = client_.pipeline(commands);
-    drop(key);  // also on failure: the write may have been applied
-    if (!replies) return std::move(replies).error();
-    auto& stored = replies->front();
-    if (!stored) return std::move(stored).error();
-    if (stored->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
-    return {};  // whatever became of the PUBLISH: see announce()
+    const std::array<std::string_view, 5> command{"SET", name, payload, "EX", seconds};
+    auto reply = write(key, command);
+    if (!reply) return std::move(reply).error();
+    if (reply->kind != Reply::Kind::status) return core::Error::internal("redis: unexpected reply to SET");
+    return {};
   });
 }
 
 core::Status RedisCache::remove(std::string_view key) {
   return detail::guarded([&]() -> core::Status {
-    auto reply = client_.command({"DEL", redis_key(key)});
-    if (is_watched(key)) drop(key);
+    const std::string name = redis_key(key);
+    const std::array<std::string_view, 2> command{"DEL", name};
+    auto reply = write(key, command);
     if (!reply) return std::move(reply).error();
-    if (is_watched(key)) announce(key);
     return {};
   });
 }

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,8 +74,9 @@ class RedisCache final : public core::Cache {
             std::uint64_t epoch);
   // Drops the held copy of `key` (all of them for an empty key) and moves the epoch on.
   void drop(std::string_view key);
-  // After a write of a watched key: tells every instance, then drops this one's copy.
-  void announce(std::string_view key);
+  // Runs a write of `key`; of a watched key, with a PUBLISH of its name in the same round trip
+  // (telling every instance), and drops this one's copy.
+  core::Result<Reply> write(std::string_view key, std::span<const std::string_view> command);
   core::Result<std::vector<std::optional<std::string>>> read_many(std::span<const std::string_view> keys);
 
   Client& client_;
