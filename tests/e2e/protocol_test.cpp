@@ -1,5 +1,9 @@
 // HTTP-level behaviour: operational endpoints, status codes the router and parser produce,
 // limits, hostile input, pipelining and keep-alive, request ids, security and CORS headers.
+#include <string>
+#include <thread>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "support/fixture.hpp"
@@ -256,6 +260,53 @@ TEST_CASE("pipelined requests are answered in order on one connection", "[e2e][h
   check_sane(*third);
   CHECK(third->header("X-Request-ID") == std::optional<std::string>(third_id));
   expect_error(*third, 400, "INVALID_INPUT", {{"password", "is required"}});
+}
+
+TEST_CASE("several I/O threads: concurrent connections each get their own answers, in order",
+          "[e2e][http][threads]") {
+  // With more than one I/O thread each connection runs on a strand of its own; with one, on the
+  // io_context itself. The shared server covers one thread, this one several.
+  ServerProcess server(Environment{{"PARLEY_IO_THREADS", "4"}});
+  constexpr std::size_t kClients = 8;
+  constexpr std::size_t kRounds = 25;
+  // Catch2's assertions are not thread-safe: each client notes its first mismatch, checked after.
+  std::vector<std::string> mismatches(kClients);
+  std::vector<std::string> missing_users;  // made here: the test's random engine is not thread-safe
+  for (std::size_t i = 0; i < kClients * kRounds; ++i)
+    missing_users.push_back(random_uuid());
+  std::vector<std::thread> clients;
+  for (std::size_t client = 0; client < kClients; ++client) {
+    clients.emplace_back([&, client] {
+      try {
+        Connection connection(server.port());
+        for (std::size_t round = 0; round < kRounds && mismatches[client].empty(); ++round) {
+          // Two requests in one write: one the I/O thread answers, one a worker answers.
+          const std::string tag = std::to_string(client) + "-" + std::to_string(round);
+          connection.send_raw(
+              serialize(Request{"GET",
+                                "/api/v1/users/" + missing_users[client * kRounds + round],
+                                {{"X-Request-ID", "user-" + tag}},
+                                {}},
+                        server.port()) +
+              serialize(Request{"GET", "/healthz", {{"X-Request-ID", "health-" + tag}}, {}}, server.port()));
+          const auto user = connection.read_response();
+          const auto health = connection.read_response();
+          if (!user || user->status != 404 || user->header("X-Request-ID") != "user-" + tag) {
+            mismatches[client] = "user-" + tag + ": " + (user ? user->describe() : "closed");
+          } else if (!health || health->status != 200 || health->header("X-Request-ID") != "health-" + tag) {
+            mismatches[client] = "health-" + tag + ": " + (health ? health->describe() : "closed");
+          }
+        }
+      } catch (const std::exception& e) {
+        mismatches[client] = e.what();
+      }
+    });
+  }
+  for (auto& thread : clients)
+    thread.join();
+  for (const auto& mismatch : mismatches)
+    CHECK(mismatch.empty());
+  CHECK(server.stop().success());
 }
 
 TEST_CASE("keep-alive: one connection serves many requests - Connection: close closes it", "[e2e][http]") {

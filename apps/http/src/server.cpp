@@ -613,10 +613,13 @@ core::Status ServerCore::run() {
 }
 
 void ServerCore::do_accept(Acceptor& acceptor) {
-  acceptor.socket.async_accept(asio::make_strand(ioc_),
-                               [this, &acceptor](const ErrorCode& ec, tcp::socket socket) {
-                                 on_accept(acceptor, ec, std::move(socket));
-                               });
+  // With one I/O thread, every handler runs on it: the io_context is the connection's implicit
+  // strand, and a strand of its own per connection would only add a lock and a queue per handler.
+  const asio::any_io_executor executor =
+      config_.io_threads > 1 ? asio::any_io_executor(asio::make_strand(ioc_)) : ioc_.get_executor();
+  acceptor.socket.async_accept(executor, [this, &acceptor](const ErrorCode& ec, tcp::socket socket) {
+    on_accept(acceptor, ec, std::move(socket));
+  });
 }
 
 void ServerCore::on_accept(Acceptor& acceptor, const ErrorCode& ec, tcp::socket socket) {
