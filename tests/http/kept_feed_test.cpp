@@ -213,7 +213,7 @@ struct World {
 
 std::vector<std::string> titles(const Response& response) {
   std::vector<std::string> out;
-  const boost::json::value json = boost::json::parse(response.body);
+  const boost::json::value json = boost::json::parse(response.body.view());
   for (const auto& post : json.at("data").as_array())
     out.emplace_back(post.at("title").as_string());
   return out;
@@ -240,6 +240,7 @@ TEST_CASE("a kept feed page is answered at once, byte for byte as a worker rende
   REQUIRE(answered.has_value());
   CHECK(answered->status == 200);
   CHECK(answered->body == rendered.body);
+  CHECK(answered->body.shared());  // the kept bytes themselves, not a copy of them
   CHECK(header(*answered, "Content-Type") == header(rendered, "Content-Type"));
   CHECK(header(*answered, "Cache-Control") == "no-store");
   CHECK(answered->route == "/api/v1/posts");
@@ -254,6 +255,27 @@ TEST_CASE("a kept feed page is answered at once, byte for byte as a worker rende
   CHECK(world.handle("GET", kFirstPage).body == rendered.body);
   CHECK_FALSE(world.now("/api/v1/posts?page=2&size=20").has_value());
   CHECK_FALSE(world.now("/api/v1/posts?page=1&size=10").has_value());
+}
+
+TEST_CASE("a body shares kept bytes or owns its own, and reads the same either way", "[kept-feed][body]") {
+  const auto kept = std::make_shared<const std::string>(R"({"status":"ok"})");
+  Body shared(kept);
+  CHECK(shared.shared());
+  CHECK(shared.view().data() == kept->data());  // no copy
+  CHECK(shared == *kept);
+  CHECK(shared.size() == kept->size());
+  CHECK(shared.find("ok") == kept->find("ok"));
+
+  const Body owned(std::string(R"({"status":"ok"})"));
+  CHECK_FALSE(owned.shared());
+  CHECK(owned == shared);  // equal bytes, wherever they live
+  CHECK(owned.view().data() != kept->data());
+
+  shared = std::string("{}");  // assigning bytes drops the shared ones
+  CHECK_FALSE(shared.shared());
+  CHECK(shared == "{}");
+  CHECK(*kept == R"({"status":"ok"})");
+  CHECK(Body().empty());
 }
 
 TEST_CASE("no kept feed page is answered after a post, like or user write", "[kept-feed]") {
@@ -442,7 +464,7 @@ TEST_CASE("RealWorld's article list keeps its own rendering, under the same rule
   CHECK_FALSE(world.now(kArticles).has_value());
   const Response rendered = world.handle("GET", kArticles);
   REQUIRE(rendered.status == 200);
-  const auto doc = boost::json::parse(rendered.body);
+  const auto doc = boost::json::parse(rendered.body.view());
   CHECK(doc.at("articlesCount").as_int64() == 1);
   const auto answered = world.now(kArticles);
   REQUIRE(answered.has_value());
@@ -472,7 +494,7 @@ TEST_CASE("RealWorld's single article is kept rendered by slug for anonymous rea
   const auto post = world.publish(alice, "first");
   const Response native = world.handle("GET", "/api/v1/posts/" + post.to_string());
   REQUIRE(native.status == 200);
-  const auto slug = boost::json::parse(native.body).at("data").at("slug").as_string();
+  const auto slug = boost::json::parse(native.body.view()).at("data").at("slug").as_string();
   const std::string path = "/api/articles/" + std::string(slug);
 
   CHECK_FALSE(world.now(path).has_value());
@@ -482,7 +504,7 @@ TEST_CASE("RealWorld's single article is kept rendered by slug for anonymous rea
   REQUIRE(answered.has_value());
   CHECK(answered->body == rendered.body);
   CHECK(answered->route == "/api/articles/{slug}");
-  CHECK(boost::json::parse(answered->body).at("article").at("slug").as_string() == slug);
+  CHECK(boost::json::parse(answered->body.view()).at("article").at("slug").as_string() == slug);
   // The native post kept by id is not this rendering, nor this one that.
   CHECK(world.now("/api/v1/posts/" + post.to_string())->body != answered->body);
 

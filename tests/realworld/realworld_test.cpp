@@ -103,7 +103,7 @@ struct World {
     }
     if (!authorization.empty()) request.headers.add("Authorization", std::string(authorization));
     Answer answer{api->handle(request), nullptr};
-    if (!answer.response.body.empty()) answer.json = boost::json::parse(answer.response.body);
+    if (!answer.response.body.empty()) answer.json = boost::json::parse(answer.response.body.view());
     return answer;
   }
 
@@ -510,12 +510,12 @@ TEST_CASE("a sign-up or log-in shed while the auth lane is full answers in its f
   CHECK(conduit.status == 503);
   CHECK(conduit.route == "/api/users/login");
   CHECK(conduit.headers.contains("Retry-After"));
-  const auto conduit_body = boost::json::parse(conduit.body);
+  const auto conduit_body = boost::json::parse(conduit.body.view());
   CHECK(conduit_body.as_object().contains("errors"));  // RealWorld's error document
   const http::Response native = shed("/api/v1/auth/login");
   CHECK(native.status == 503);
   CHECK(native.route == "/api/v1/auth/login");
-  CHECK(boost::json::parse(native.body).at("status") == "error");  // the native envelope
+  CHECK(boost::json::parse(native.body.view()).at("status") == "error");  // the native envelope
 }
 
 TEST_CASE("without the frontend mounted, RealWorld's paths are unknown", "[realworld]") {

@@ -151,7 +151,7 @@ TEST_CASE("an internal error tells the client nothing of itself", "[realworld][w
   CHECK(response.status == 500);
   CHECK(response.body.find("SQLITE") == std::string::npos);
   CHECK(response.body.find("secret") == std::string::npos);
-  const auto body = boost::json::parse(response.body);
+  const auto body = boost::json::parse(response.body.view());
   CHECK(body.at("errors").as_object().at("server").as_array() == boost::json::array{"internal error"});
 }
 

@@ -325,7 +325,7 @@ HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
   // version from before it.
   const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::allowed);
   if (key) {
-    if (auto kept = kept_pages_.find(*key)) return kept_reply(**kept);
+    if (auto kept = kept_pages_.find(*key)) return kept_reply(*std::move(kept));
   }
   auto posts = services_.posts.list(ctx.principal, *listing);
   if (!posts) return std::move(posts).error();
@@ -333,7 +333,7 @@ HandlerResult Handlers::list_posts(const HandlerContext& ctx) const {
   if (!key) return reply;
   auto rendered = std::make_shared<const std::string>(render_envelope(reply));
   kept_pages_.keep(*key, rendered);
-  return kept_reply(*rendered);
+  return kept_reply(std::move(rendered));
 }
 
 std::optional<Reply> Handlers::kept_posts_page(const HandlerContext& ctx) const noexcept {
@@ -344,7 +344,7 @@ std::optional<Reply> Handlers::kept_posts_page(const HandlerContext& ctx) const 
     if (!key) return std::nullopt;
     const auto kept = kept_pages_.find(*key);
     if (!kept) return std::nullopt;
-    return kept_reply(**kept);
+    return kept_reply(*std::move(kept));
   } catch (...) {  // NOLINT(bugprone-empty-catch): list_posts then answers, and reports what failed
     return std::nullopt;
   }
@@ -388,9 +388,9 @@ void KeptPages::keep_post(const std::string& key, std::shared_ptr<const std::str
   posts_.keep(key, body, options_.ttl);
 }
 
-Reply kept_reply(const std::string& body) {
+Reply kept_reply(std::shared_ptr<const std::string> body) {
   Reply reply;
-  reply.document = Document{"application/json", body};
+  reply.document = Document{"application/json", Body(std::move(body))};
   return reply;
 }
 
@@ -439,7 +439,7 @@ HandlerResult Handlers::get_post(const HandlerContext& ctx) const {
   // The version is read before the post, as for pages.
   const auto key = kept_pages_.post_key(id->to_string(), ctx.principal, core::PublicReadVersion::Io::allowed);
   if (key) {
-    if (auto kept = kept_pages_.find_post(*key)) return kept_reply(**kept);
+    if (auto kept = kept_pages_.find_post(*key)) return kept_reply(*std::move(kept));
   }
   auto post = services_.posts.get(ctx.principal, *id);
   if (!post) return std::move(post).error();
@@ -447,7 +447,7 @@ HandlerResult Handlers::get_post(const HandlerContext& ctx) const {
   if (!key) return reply;
   auto rendered = std::make_shared<const std::string>(render_envelope(reply));
   kept_pages_.keep_post(*key, rendered);
-  return kept_reply(*rendered);
+  return kept_reply(std::move(rendered));
 }
 
 std::optional<Reply> Handlers::kept_post(const HandlerContext& ctx) const noexcept {
@@ -459,7 +459,7 @@ std::optional<Reply> Handlers::kept_post(const HandlerContext& ctx) const noexce
     if (!key) return std::nullopt;
     const auto kept = kept_pages_.find_post(*key);
     if (!kept) return std::nullopt;
-    return kept_reply(**kept);
+    return kept_reply(*std::move(kept));
   } catch (...) {  // NOLINT(bugprone-empty-catch): get_post then answers, and reports what failed
     return std::nullopt;
   }

@@ -122,6 +122,12 @@ Request to_request(Message& message, const std::string& client_ip, Listener list
 // and the Connection field where the version's default is not what happens next. Built here
 // rather than by Beast, whose serializer walked a buffer sequence per field and cost 5-7 % of
 // the CPU of a request answered from a kept page (docs/performance.md).
+// A character scan, not find_first_of, which calls memchr on the set once per character of
+// the value (2 % of a kept page's CPU).
+constexpr bool breaks_line(char c) noexcept {
+  return c == '\r' || c == '\n';
+}
+
 std::string serialize_head(const Response& response, unsigned version, bool keep_alive) {
   std::string head;
   head.reserve(512);
@@ -134,7 +140,8 @@ std::string serialize_head(const Response& response, unsigned version, bool keep
   for (const auto& [name, value] : response.headers.fields()) {
     // Defence in depth: every value is Parley's own or checked before it gets here, but a line
     // break must never let a value start a field of its own.
-    if (value.find_first_of("\r\n") != std::string::npos || name.find_first_of("\r\n: ") != std::string::npos)
+    if (std::any_of(value.begin(), value.end(), breaks_line) ||
+        std::any_of(name.begin(), name.end(), [](char c) { return breaks_line(c) || c == ':' || c == ' '; }))
       continue;
     head.append(name).append(": ").append(value).append("\r\n");
   }
@@ -472,7 +479,8 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     // A client too slow to read its answer is held to the same bound as one too slow to send.
     stream_.expires_after(server_.config().read_timeout);
     // One gather write of the head and the body.
-    asio::async_write(stream_, std::array<asio::const_buffer, 2>{asio::buffer(head_), asio::buffer(body_)},
+    asio::async_write(stream_,
+                      std::array<asio::const_buffer, 2>{asio::buffer(head_), asio::buffer(body_.view())},
                       [self = shared_from_this(), refused](const ErrorCode& ec, std::size_t) {
                         self->on_write(ec, refused);
                       });
@@ -537,7 +545,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::response<bhttp::empty_body>> continue_;
   std::optional<asio::steady_timer> shed_timer_;  // made on the first refused auth request
   std::string head_;  // the response being written: alive until its async_write completes
-  std::string body_;
+  Body body_;         // shares a kept page's bytes rather than copying them
   std::array<char, 16 * 1024> drain_buffer_{};
   std::size_t drained_ = 0;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

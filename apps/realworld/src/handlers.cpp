@@ -255,7 +255,7 @@ HandlerResult Handlers::list_articles(const HandlerContext& ctx) const {
   // As the native feed's (http::Handlers::list_posts): the version first, then the page.
   const auto key = kept_pages_.key(*listing, ctx.principal, core::PublicReadVersion::Io::allowed);
   if (key) {
-    if (auto kept = kept_pages_.find(*key)) return http::kept_reply(**kept);
+    if (auto kept = kept_pages_.find(*key)) return http::kept_reply(*std::move(kept));
   }
   auto found = services_.posts.list(ctx.principal, *listing);
   if (!found) return std::move(found).error();
@@ -263,7 +263,7 @@ HandlerResult Handlers::list_articles(const HandlerContext& ctx) const {
   if (!key) return reply;
   auto rendered = std::make_shared<const std::string>(render_document(reply));
   kept_pages_.keep(*key, rendered);
-  return http::kept_reply(*rendered);
+  return http::kept_reply(std::move(rendered));
 }
 
 std::optional<http::Reply> Handlers::kept_articles(const HandlerContext& ctx) const noexcept {
@@ -274,7 +274,7 @@ std::optional<http::Reply> Handlers::kept_articles(const HandlerContext& ctx) co
     if (!key) return std::nullopt;
     const auto kept = kept_pages_.find(*key);
     if (!kept) return std::nullopt;
-    return http::kept_reply(**kept);
+    return http::kept_reply(*std::move(kept));
   } catch (...) {  // NOLINT(bugprone-empty-catch): list_articles then answers, and reports what failed
     return std::nullopt;
   }
@@ -323,7 +323,7 @@ HandlerResult Handlers::get_article(const HandlerContext& ctx) const {
   // As the native post's (http::Handlers::get_post): the version first, then the article.
   const auto key = article_key(ctx, core::PublicReadVersion::Io::allowed);
   if (key) {
-    if (auto kept = kept_pages_.find_post(*key)) return http::kept_reply(**kept);
+    if (auto kept = kept_pages_.find_post(*key)) return http::kept_reply(*std::move(kept));
   }
   auto found = find_article(services_.posts, ctx);
   if (!found) return std::move(found).error();
@@ -331,7 +331,7 @@ HandlerResult Handlers::get_article(const HandlerContext& ctx) const {
   if (!key) return answer;
   auto rendered = std::make_shared<const std::string>(render_document(answer));
   kept_pages_.keep_post(*key, rendered);
-  return http::kept_reply(*rendered);
+  return http::kept_reply(std::move(rendered));
 }
 
 std::optional<http::Reply> Handlers::kept_article(const HandlerContext& ctx) const noexcept {
@@ -340,7 +340,7 @@ std::optional<http::Reply> Handlers::kept_article(const HandlerContext& ctx) con
     if (!key) return std::nullopt;
     const auto kept = kept_pages_.find_post(*key);
     if (!kept) return std::nullopt;
-    return http::kept_reply(**kept);
+    return http::kept_reply(*std::move(kept));
   } catch (...) {  // NOLINT(bugprone-empty-catch): get_article then answers, and reports what failed
     return std::nullopt;
   }

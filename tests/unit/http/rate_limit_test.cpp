@@ -167,7 +167,7 @@ TEST_CASE("the 429 answer: RATE_LIMITED envelope, RateLimit-* and Retry-After he
   CHECK(response.headers.find("RateLimit-Remaining") == std::optional<std::string_view>("0"));
   CHECK(response.headers.find("RateLimit-Reset") == std::optional<std::string_view>("60"));
   CHECK(response.headers.find("Retry-After") == std::optional<std::string_view>("6"));
-  const auto body = boost::json::parse(response.body).as_object();
+  const auto body = boost::json::parse(response.body.view()).as_object();
   CHECK(body.at("status") == "error");
   CHECK(body.at("error").at("code") == "RATE_LIMITED");
   CHECK(body.at("error").at("trace_id") == "req-1");

@@ -40,7 +40,7 @@ struct HandlerContext {
 // A body served as is, not wrapped in the envelope: a document rather than API data.
 struct Document {
   std::string_view content_type;
-  std::string body;
+  Body body;
   // Replaces the default Content-Security-Policy when set: a page that must run its own
   // inline script and styles says exactly what it needs.
   std::string_view content_security_policy = {};
@@ -104,8 +104,9 @@ class KeptPages {
   mutable core::KeptEntries<std::shared_ptr<const std::string>> posts_{kPostEntries};
 };
 
-// A success whose body is `body` as is, a JSON document: what a kept page is answered with.
-[[nodiscard]] Reply kept_reply(const std::string& body);
+// A success whose body is the kept rendering `body` as is (shared, not copied), a JSON
+// document: what a kept page is answered with.
+[[nodiscard]] Reply kept_reply(std::shared_ptr<const std::string> body);
 
 class Handlers {
  public:

@@ -1,6 +1,8 @@
 // Plain HTTP request/response types: the seam between the Beast server and the Beast-free API.
 #pragma once
 
+#include <iosfwd>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,10 +48,50 @@ struct Request {
   Listener listener = Listener::main;
 };
 
+// A response's body: bytes of its own, or bytes shared with a rendering Parley keeps (a kept
+// page is answered without copying it). Reads like a std::string_view of the bytes.
+class Body {
+ public:
+  Body() = default;
+  Body(std::string bytes) noexcept : owned_(std::move(bytes)) {}  // NOLINT(google-explicit-constructor)
+  Body(const char* bytes) : owned_(bytes) {}                      // NOLINT(google-explicit-constructor)
+  // Never null: a kept rendering exists.
+  explicit Body(std::shared_ptr<const std::string> shared) noexcept : shared_(std::move(shared)) {}
+
+  Body& operator=(std::string bytes) noexcept {
+    owned_ = std::move(bytes);
+    shared_.reset();
+    return *this;
+  }
+
+  [[nodiscard]] std::string_view view() const noexcept {
+    return shared_ ? std::string_view(*shared_) : owned_;
+  }
+  operator std::string_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
+  [[nodiscard]] std::string str() const { return std::string(view()); }
+  [[nodiscard]] std::size_t size() const noexcept { return view().size(); }
+  [[nodiscard]] bool empty() const noexcept { return view().empty(); }
+  [[nodiscard]] std::size_t find(std::string_view needle, std::size_t from = 0) const noexcept {
+    return view().find(needle, from);
+  }
+  // True when the bytes are a kept rendering's, not a copy.
+  [[nodiscard]] bool shared() const noexcept { return shared_ != nullptr; }
+
+  friend bool operator==(const Body& a, const Body& b) noexcept { return a.view() == b.view(); }
+  friend bool operator==(const Body& a, std::string_view b) noexcept { return a.view() == b; }
+  friend bool operator==(const Body& a, const std::string& b) noexcept { return a.view() == b; }
+  friend bool operator==(const Body& a, const char* b) noexcept { return a.view() == b; }
+  friend std::ostream& operator<<(std::ostream& out, const Body& body);  // the bytes
+
+ private:
+  std::string owned_;
+  std::shared_ptr<const std::string> shared_;
+};
+
 struct Response {
   unsigned status = 200;
   Headers headers;
-  std::string body;
+  Body body;
 
   // For the access log and metrics only, never sent: the matched route template ("" when none
   // matched), the authenticated user ("" when anonymous), the W3C trace id, and the client
