@@ -1,5 +1,6 @@
 // HTTP-level behaviour: operational endpoints, status codes the router and parser produce,
 // limits, hostile input, pipelining and keep-alive, request ids, security and CORS headers.
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -173,6 +174,43 @@ TEST_CASE("headers over the limit get 431 or a closed connection, and the server
     expect_error(*response, 431, "PAYLOAD_TOO_LARGE");
   }
   expect_alive(api);
+}
+
+TEST_CASE("timeouts: a silent connection, a trickled request and an idle keep-alive are closed",
+          "[e2e][limits][timeouts]") {
+  using namespace std::chrono_literals;
+  using Clock = std::chrono::steady_clock;
+  // Short limits so the test waits little; the bounds below are generous, a slow machine only
+  // makes a close later, never earlier.
+  ServerProcess server(
+      Environment{{"PARLEY_READ_TIMEOUT_SECONDS", "1"}, {"PARLEY_KEEPALIVE_TIMEOUT_SECONDS", "2"}});
+
+  INFO("a connection that never sends a byte is closed after the read timeout");
+  Connection silent(server.port());
+  CHECK_FALSE(silent.closed_by_peer(500ms));
+  CHECK(silent.closed_by_peer(10s));
+
+  INFO("a request trickled byte by byte is closed after the read timeout, counted from its start");
+  Connection trickle(server.port());
+  REQUIRE(trickle.send_raw("GET /healthz HTTP/1.1\r\nHost: parley\r\n"));
+  const auto trickle_started = Clock::now();
+  bool trickle_closed = false;
+  while (!trickle_closed && Clock::now() - trickle_started < 10s) {
+    // A header line every 200 ms: each byte is well within the timeout, the request is not.
+    trickle_closed = !trickle.send_raw("X-Slow: 1\r\n") || trickle.closed_by_peer(200ms);
+  }
+  CHECK(trickle_closed);
+
+  INFO("an idle kept-alive connection is closed after the keep-alive timeout, not the read timeout");
+  Connection idle(server.port());
+  CHECK(idle.round_trip(Request{"GET", "/healthz", {}, {}}).status == 200);
+  CHECK_FALSE(idle.closed_by_peer(1500ms));  // past the read timeout, before the keep-alive one
+  CHECK(idle.closed_by_peer(10s));
+
+  INFO("the server lives on");
+  Connection fresh(server.port());
+  CHECK(fresh.round_trip(Request{"GET", "/healthz", {}, {}}).status == 200);
+  CHECK(server.stop().success());
 }
 
 TEST_CASE("garbage on the wire is answered with 400 or a closed connection, never a crash",
