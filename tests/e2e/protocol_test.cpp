@@ -176,8 +176,9 @@ TEST_CASE("headers over the limit get 431 or a closed connection, and the server
   expect_alive(api);
 }
 
-TEST_CASE("timeouts: a silent connection, a trickled request and an idle keep-alive are closed",
-          "[e2e][limits][timeouts]") {
+TEST_CASE(
+    "timeouts: a silent connection, a trickled request, an idle keep-alive and a lingering one are closed",
+    "[e2e][limits][timeouts]") {
   using namespace std::chrono_literals;
   using Clock = std::chrono::steady_clock;
   // Short limits so the test waits little; the bounds below are generous, a slow machine only
@@ -206,6 +207,25 @@ TEST_CASE("timeouts: a silent connection, a trickled request and an idle keep-al
   CHECK(idle.round_trip(Request{"GET", "/healthz", {}, {}}).status == 200);
   CHECK_FALSE(idle.closed_by_peer(1500ms));  // past the read timeout, before the keep-alive one
   CHECK(idle.closed_by_peer(10s));
+
+  INFO("a refused request's connection lingers to let the answer be read, then is closed");
+  Connection refused(server.port());
+  // A body over the limit is refused on its headers; the client then sends nothing more.
+  REQUIRE(
+      refused.send_raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: parley\r\n"
+                       "Content-Type: application/json\r\nContent-Length: 104857600\r\n\r\n"));
+  const auto too_large = refused.read_response();
+  REQUIRE(too_large.has_value());
+  CHECK(too_large->status == 413);
+  // Half-closed at once (our end has nothing more to read); what the client still sends is read
+  // and dropped until the linger ends, then the socket is closed and a send is reset.
+  const auto linger_started = Clock::now();
+  bool reset = false;
+  while (!reset && Clock::now() - linger_started < 10s) {
+    reset = !refused.send_raw("x");
+    std::this_thread::sleep_for(200ms);
+  }
+  CHECK(reset);
 
   INFO("the server lives on");
   Connection fresh(server.port());

@@ -559,7 +559,8 @@ class detail::Session : public std::enable_shared_from_this<Session> {
     armed_for_ = deadline_;
     deadline_timer_.expires_at(deadline_);  // cancels an earlier wait: it ends with operation_aborted
     deadline_timer_.async_wait([self = shared_from_this()](const ErrorCode& ec) {
-      if (ec || self->phase_ == Phase::closing) return;  // re-armed or closed
+      // Re-armed, or closed. (Not the closing phase: a lingering connection still has a deadline.)
+      if (ec || !self->socket_.is_open()) return;
       self->deadline_armed_ = false;
       if (std::chrono::steady_clock::now() < self->deadline_) {
         if (self->deadline_ != std::chrono::steady_clock::time_point::max()) self->arm_deadline();
