@@ -14,7 +14,9 @@ char ascii_lower(char c) noexcept {
 
 }  // namespace
 
-std::ostream& operator<<(std::ostream& out, const Body& body) { return out << body.view(); }
+std::ostream& operator<<(std::ostream& out, const Body& body) {
+  return out << body.view();
+}
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
