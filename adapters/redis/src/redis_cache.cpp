@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,17 +43,28 @@ std::optional<std::string> unexpired(const std::optional<std::string>& payload, 
 
 }  // namespace
 
+std::size_t RedisCache::bucket_of(std::string_view key) {
+  return std::hash<std::string_view>{}(key) % kEpochBuckets;
+}
+
 RedisCache::RedisCache(Client& client, core::Clock& clock, std::vector<std::string> watched)
-    : client_(client), clock_(clock), watched_(std::move(watched)), channel_(client.key(kWatchChannel)) {
+    : client_(client), clock_(clock), channel_(client.key(kWatchChannel)) {
+  for (auto& entry : watched) {
+    if (entry.ends_with('*')) {
+      entry.pop_back();
+      prefixes_.push_back(std::move(entry));
+    } else {
+      watched_.push_back(std::move(entry));
+    }
+  }
   std::sort(watched_.begin(), watched_.end());
-  if (watched_.empty()) return;
+  if (!watching_any()) return;
   subscriber_ = std::make_unique<Subscriber>(
       client_.config(), channel_, [this](std::string_view key) { drop(key); },
       [this](bool subscribed) {
         const std::lock_guard lock(mutex_);
         subscribed_ = subscribed;
-        held_.clear();  // nothing read before (re)subscribing is kept
-        ++epoch_;
+        drop_locked({});  // nothing read before (re)subscribing is kept
       });
 }
 
@@ -65,13 +77,19 @@ bool RedisCache::watching() const {
   return subscribed_;
 }
 
+bool RedisCache::watching_any() const {
+  return !watched_.empty() || !prefixes_.empty();
+}
+
 bool RedisCache::is_watched(std::string_view key) const {
-  return std::binary_search(watched_.begin(), watched_.end(), key);
+  return std::binary_search(watched_.begin(), watched_.end(), key) ||
+         std::any_of(prefixes_.begin(), prefixes_.end(),
+                     [&](const std::string& prefix) { return key.starts_with(prefix); });
 }
 
 std::optional<std::vector<std::optional<std::string>>> RedisCache::held(
     std::span<const std::string_view> keys) {
-  if (watched_.empty() || keys.empty()) return std::nullopt;
+  if (!watching_any() || keys.empty()) return std::nullopt;
   const core::Timestamp now = clock_.now();
   const auto steady = std::chrono::steady_clock::now();
   std::vector<std::optional<std::string>> values;
@@ -88,21 +106,48 @@ std::optional<std::vector<std::optional<std::string>>> RedisCache::held(
 
 void RedisCache::hold(std::span<const std::string_view> keys,
                       const std::vector<std::optional<std::string>>& payloads, std::uint64_t epoch) {
-  const auto until = std::chrono::steady_clock::now() + kHeldFor;
+  const auto steady = std::chrono::steady_clock::now();
   const std::lock_guard lock(mutex_);
-  if (!subscribed_ || epoch != epoch_) return;
+  if (!subscribed_ || reset_at_ > epoch) return;
   for (std::size_t i = 0; i < keys.size(); ++i) {
-    if (!is_watched(keys[i]) || !payloads[i]) continue;
-    auto stored = parse(*payloads[i]);
-    if (!stored) continue;
-    held_.insert_or_assign(std::string(keys[i]), Held{std::move(stored->value), stored->expires_at, until});
+    if (!is_watched(keys[i]) || dropped_at_[bucket_of(keys[i])] > epoch) continue;
+    Held copy{std::nullopt, core::Timestamp::max(), steady + kHeldFor};
+    if (payloads[i]) {
+      auto stored = parse(*payloads[i]);
+      if (!stored) continue;
+      copy.value = std::move(stored->value);
+      copy.expires_at = stored->expires_at;
+    }
+    if (const auto it = held_.find(keys[i]); it != held_.end()) {
+      it->second = std::move(copy);
+    } else if (make_room(steady)) {
+      held_.emplace(std::string(keys[i]), std::move(copy));
+    }
   }
+}
+
+bool RedisCache::make_room(std::chrono::steady_clock::time_point now) {
+  if (held_.size() < kMaxHeld) return true;
+  if (now - pruned_at_ < kHeldFor / 10) return false;
+  pruned_at_ = now;
+  std::erase_if(held_, [&](const auto& entry) { return entry.second.until <= now; });
+  return held_.size() < kMaxHeld;
+}
+
+void RedisCache::drop_locked(std::string_view key) {
+  ++epoch_;
+  if (key.empty()) {
+    held_.clear();
+    reset_at_ = epoch_;
+    return;
+  }
+  if (const auto it = held_.find(key); it != held_.end()) held_.erase(it);
+  dropped_at_[bucket_of(key)] = epoch_;
 }
 
 void RedisCache::drop(std::string_view key) {
   const std::lock_guard lock(mutex_);
-  if (const auto it = held_.find(key); it != held_.end()) held_.erase(it);
-  ++epoch_;
+  drop_locked(key);
 }
 
 core::Result<Reply> RedisCache::write(std::string_view key, std::span<const std::string_view> command) {
@@ -154,7 +199,7 @@ core::Result<std::vector<std::optional<std::string>>> RedisCache::get_many(
     }
     auto payloads = read_many(keys);
     if (!payloads) return std::move(payloads).error();
-    if (!watched_.empty()) hold(keys, *payloads, epoch);
+    if (watching_any()) hold(keys, *payloads, epoch);
     const core::Timestamp now = clock_.now();
     Values values;
     values.reserve(keys.size());

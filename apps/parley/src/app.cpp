@@ -46,12 +46,13 @@ void wire_cache(Storage& storage, const Config& config, core::Clock& clock) {
   if (!config.cache_enabled) return;
   const bool shared = storage.redis != nullptr;
   if (shared) {
-    // The two generations every cached read checks are held in process, kept fresh by pub/sub
-    // (a write anywhere is announced by whoever makes it, the CLI included).
+    // The generations every cached read checks, and each user's record and generation, which
+    // every authenticated request reads, are held in process, kept fresh by pub/sub (a write
+    // anywhere is announced by whoever makes it, the CLI included).
     storage.cache = std::make_unique<redis::RedisCache>(
         *storage.redis, clock,
         std::vector<std::string>{std::string(core::kPostGenerationKey),
-                                 std::string(core::kAllUsersGenerationKey)});
+                                 std::string(core::kUserKeyPrefix) + "*"});
   } else if (storage.database.sqlite() != nullptr) {
     storage.cache = std::make_unique<memory::MemoryCache>(clock);
   } else {

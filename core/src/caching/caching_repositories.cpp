@@ -17,7 +17,7 @@ constexpr std::string_view kPostGeneration = kPostGenerationKey;
 constexpr std::string_view kUsersGeneration = kAllUsersGenerationKey;
 
 std::string user_generation(const UserId& id) {
-  return "user:gen:" + id.to_string();
+  return std::string(kUserKeyPrefix) + "gen:" + id.to_string();
 }
 
 void count(std::atomic<std::uint64_t>& counter) noexcept {
@@ -330,7 +330,7 @@ Result<User> CachingUserRepository::find_by_id(const UserId& id) {
   // The record is kept with the user's generation it was read under ("<generation>\n<record>"),
   // so the generation and the record are read together, in one round trip, and a record kept
   // under an older generation is a miss.
-  const std::string key = "user:" + id.to_string();
+  const std::string key = std::string(kUserKeyPrefix) + id.to_string();
   auto read = generations_.current_with(user_generation(id), key);
   if (!read) {
     count(counters.errors);

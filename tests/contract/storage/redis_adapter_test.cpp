@@ -770,3 +770,81 @@ TEST_CASE("Redis: nothing watched is held while the subscription is down, and it
            held(cache, "gen") == std::optional<std::optional<std::string>>("after");
   }));
 }
+
+TEST_CASE("Redis: keys under a watched prefix are held one by one, absent ones too, and dropped one by one",
+          "[redis]") {
+  auto config = redis_test_config();
+  config.key_prefix = "watch-prefix-test:";
+  testing::FakeClock clock;
+  auto client_1 = open_redis(config);
+  auto client_2 = open_redis(config);
+  const std::vector<std::string> watched{"user:*"};
+  redis::RedisCache first(*client_1, clock, watched);
+  redis::RedisCache second(*client_2, clock, watched);
+  REQUIRE(eventually([&] { return first.watching() && second.watching(); }));
+  using Held = std::optional<std::optional<std::string>>;
+  const Held absent{std::optional<std::string>{}};
+
+  REQUIRE(first.set("user:a", "A", 60s).ok());
+  const std::array<std::string_view, 2> both{"user:a", "user:b"};
+  // One read holds what it found: a value, and that a key is absent.
+  CHECK(eventually([&] {
+    auto values = second.get_many(both);
+    return values.ok() && (*values)[0] == std::optional<std::string>("A") && !(*values)[1] &&
+           held(second, "user:a") == Held("A") && held(second, "user:b") == absent;
+  }));
+  auto now = second.get_many_now(both);
+  REQUIRE(now.has_value());
+  REQUIRE(now->ok());
+  CHECK((**now)[0] == std::optional<std::string>("A"));
+  CHECK_FALSE((**now)[1].has_value());
+
+  // Only a set makes an absent key present, and it tells every instance: the copy of the
+  // absence goes, the other key's copy stays.
+  REQUIRE(first.set("user:b", "B", 60s).ok());
+  CHECK(eventually([&] { return held(second, "user:b") != absent; }, 500ms));
+  CHECK(held(second, "user:a") == Held("A"));
+  CHECK(second.get("user:b").value() == std::optional<std::string>("B"));
+  CHECK(eventually([&] { return held(second, "user:b") == Held("B"); }));
+
+  // A remove is announced the same way; keys outside the prefix are never held.
+  REQUIRE(first.remove("user:a").ok());
+  CHECK(eventually([&] { return held(second, "user:a") != Held("A"); }, 500ms));
+  CHECK(second.get("user:a").value() == std::nullopt);
+  REQUIRE(first.set("post:1", "P", 60s).ok());
+  CHECK(second.get("post:1").value() == std::optional<std::string>("P"));
+  CHECK_FALSE(held(second, "post:1").has_value());
+  CHECK_FALSE(held(second, "use").has_value());
+}
+
+TEST_CASE("Redis: at most kMaxHeld copies are held, and room comes back as copies age out", "[redis]") {
+  auto config = redis_test_config();
+  config.key_prefix = "watch-bound-test:";
+  testing::FakeClock clock;
+  auto client = open_redis(config);
+  redis::RedisCache cache(*client, clock, {"k:*"});
+  REQUIRE(eventually([&] { return cache.watching(); }));
+
+  // Absent keys, read a thousand at a time: each read holds what it found.
+  constexpr std::size_t kBatch = 1000;
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < redis::RedisCache::kMaxHeld; ++i)
+    names.push_back("k:" + std::to_string(i));
+  for (std::size_t start = 0; start < names.size(); start += kBatch) {
+    std::vector<std::string_view> batch(
+        names.begin() + static_cast<std::ptrdiff_t>(start),
+        names.begin() + static_cast<std::ptrdiff_t>(std::min(start + kBatch, names.size())));
+    REQUIRE(cache.get_many(batch).ok());
+  }
+  CHECK(held(cache, "k:0").has_value());
+  CHECK(held(cache, names.back()).has_value());
+  // Full: one more key is read but not held, however often.
+  REQUIRE(cache.get("k:more").ok());
+  REQUIRE(cache.get("k:more").ok());
+  CHECK_FALSE(held(cache, "k:more").has_value());
+  // Once the copies are past kHeldFor, they make room.
+  std::this_thread::sleep_for(redis::RedisCache::kHeldFor + 100ms);
+  CHECK_FALSE(held(cache, "k:0").has_value());
+  REQUIRE(cache.get("k:more").ok());
+  CHECK(held(cache, "k:more").has_value());
+}

@@ -68,6 +68,9 @@ struct CacheTtls {
 // The generation keys of everything posts and users (see the list above).
 inline constexpr std::string_view kPostGenerationKey = "post:gen";
 inline constexpr std::string_view kAllUsersGenerationKey = "user:gen:all";
+// Every cache key of users starts with it: each user's record ("user:<id>") and generation
+// ("user:gen:<id>"), and the generation of all users.
+inline constexpr std::string_view kUserKeyPrefix = "user:";
 
 // The generation keys and the invalidations still to be stored; shared by the decorators.
 class CacheGenerations {
