@@ -27,14 +27,32 @@ std::string to_rfc3339(Timestamp t) {
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss<milliseconds> hms{t - day};
-  char buffer[40];
-  const int written = std::snprintf(
-      buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-      static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
-  if (written < 0) return {};
-  return std::string(buffer, static_cast<std::size_t>(written));
+  const int year = static_cast<int>(ymd.year());
+  if (year < 0 || year > 9999) {
+    // Outside four digits (never a stored time): the general formatter.
+    char buffer[40];
+    const int written =
+        std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year,
+                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                      static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                      static_cast<int>(hms.seconds().count()), static_cast<int>(hms.subseconds().count()));
+    if (written < 0) return {};
+    return std::string(buffer, static_cast<std::size_t>(written));
+  }
+  // Digits written in place: a timestamp is formatted for every post of every page rendered.
+  std::string text = "0000-00-00T00:00:00.000Z";
+  const auto put = [&text](std::size_t end, long long value, std::size_t digits) {
+    for (std::size_t i = 0; i < digits; ++i, value /= 10)
+      text[end - i] = static_cast<char>('0' + value % 10);
+  };
+  put(3, year, 4);
+  put(6, static_cast<unsigned>(ymd.month()), 2);
+  put(9, static_cast<unsigned>(ymd.day()), 2);
+  put(12, hms.hours().count(), 2);
+  put(15, hms.minutes().count(), 2);
+  put(18, hms.seconds().count(), 2);
+  put(22, hms.subseconds().count(), 3);
+  return text;
 }
 
 std::optional<Timestamp> parse_rfc3339(std::string_view text) {

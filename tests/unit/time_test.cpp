@@ -21,6 +21,10 @@ TEST_CASE("timestamps format as RFC 3339 UTC with milliseconds", "[time]") {
   CHECK(to_rfc3339(Timestamp{}) == "1970-01-01T00:00:00.000Z");
   CHECK(to_rfc3339(Timestamp{} - 1ms) == "1969-12-31T23:59:59.999Z");
   CHECK(to_rfc3339(make(year{2024} / February / 29, 23h, 59min, 59s, 7ms)) == "2024-02-29T23:59:59.007Z");
+  CHECK(to_rfc3339(make(year{9999} / December / 31, 23h, 59min, 59s, 999ms)) == "9999-12-31T23:59:59.999Z");
+  CHECK(to_rfc3339(make(year{5} / January / 9, 1h, 2min, 3s, 40ms)) == "0005-01-09T01:02:03.040Z");
+  // Past four digits of year, still each field in its place.
+  CHECK(to_rfc3339(make(year{10000} / March / 4, 5h, 6min, 7s, 8ms)) == "10000-03-04T05:06:07.008Z");
 }
 
 TEST_CASE("RFC 3339 text parses back to the same instant", "[time]") {

@@ -42,12 +42,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -140,9 +142,15 @@ class KeptEntries {
     T value;
     std::chrono::steady_clock::time_point expires_at;
   };
+  // Hashed, not ordered: keys share a long prefix ("user:<generation>:"), which every
+  // comparison of an ordered map would read again.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept { return std::hash<std::string_view>{}(key); }
+  };
   std::size_t capacity_;
   std::mutex mutex_;
-  std::map<std::string, Entry, std::less<>> entries_;
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> entries_;
 };
 
 class CachingPostRepository final : public PostRepository {
