@@ -91,7 +91,7 @@ bool is_http_error(const ErrorCode& ec) {
 
 // Errors that are the normal end of a connection: logged at debug level only.
 bool is_routine(const ErrorCode& ec) {
-  return ec == asio::error::operation_aborted || ec == beast::error::timeout || ec == asio::error::eof ||
+  return ec == asio::error::operation_aborted || ec == asio::error::eof ||
          ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
          ec == asio::error::not_connected || ec == asio::error::bad_descriptor;
@@ -349,7 +349,7 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   void read_header() {
     phase_ = Phase::reading;
     started_ = std::chrono::steady_clock::now();
-    set_deadline(server_.config().read_timeout);  // covers the whole request from here
+    set_deadline_at(started_ + server_.config().read_timeout);  // covers the whole request from here
     bhttp::async_read_header(
         socket_, buffer_, *parser_,
         [self = shared_from_this()](const ErrorCode& ec, std::size_t) { self->on_header(ec); });
@@ -547,7 +547,10 @@ class detail::Session : public std::enable_shared_from_this<Session> {
   // wakes when the earliest deadline it knows of comes, then closes the connection if the current
   // deadline has passed or waits again for it.
   void set_deadline(std::chrono::steady_clock::duration within) {
-    deadline_ = std::chrono::steady_clock::now() + within;
+    set_deadline_at(std::chrono::steady_clock::now() + within);
+  }
+  void set_deadline_at(std::chrono::steady_clock::time_point deadline) {
+    deadline_ = deadline;
     if (deadline_armed_ && armed_for_ <= deadline_) return;  // that wake comes first, then re-arms
     arm_deadline();
   }

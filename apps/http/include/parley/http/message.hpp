@@ -68,7 +68,6 @@ class Body {
     return shared_ ? std::string_view(*shared_) : owned_;
   }
   operator std::string_view() const noexcept { return view(); }  // NOLINT(google-explicit-constructor)
-  [[nodiscard]] std::string str() const { return std::string(view()); }
   [[nodiscard]] std::size_t size() const noexcept { return view().size(); }
   [[nodiscard]] bool empty() const noexcept { return view().empty(); }
   [[nodiscard]] std::size_t find(std::string_view needle, std::size_t from = 0) const noexcept {
