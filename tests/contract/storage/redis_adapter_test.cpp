@@ -156,6 +156,30 @@ std::optional<std::optional<std::string>> held(core::Cache& cache, std::string_v
   return (*now)->front();
 }
 
+// Two instances of one deployment watching the same keys under `key_prefix`, each with its own
+// pool as two processes have; both subscribed before the test goes on.
+struct TwoWatching {
+  TwoWatching(std::string key_prefix, const std::vector<std::string>& watched)
+      : config([&] {
+          auto prefixed = redis_test_config();
+          prefixed.key_prefix = std::move(key_prefix);
+          return prefixed;
+        }()),
+        client_1(open_redis(config)),
+        client_2(open_redis(config)),
+        first(*client_1, clock, watched),
+        second(*client_2, clock, watched) {
+    REQUIRE(eventually([&] { return first.watching() && second.watching(); }));
+  }
+
+  redis::RedisConfig config;
+  testing::FakeClock clock;
+  std::unique_ptr<redis::Client> client_1;
+  std::unique_ptr<redis::Client> client_2;
+  redis::RedisCache first;
+  redis::RedisCache second;
+};
+
 }  // namespace
 
 // ---- configuration -----------------------------------------------------------------------
@@ -686,15 +710,10 @@ TEST_CASE("Redis: a pipeline answers each command in order, an error reply being
 
 TEST_CASE("Redis: watched keys are held in process and dropped on every instance when one writes",
           "[redis]") {
-  auto config = redis_test_config();
-  config.key_prefix = "watch-test:";
-  testing::FakeClock clock;
-  auto client_1 = open_redis(config);
-  auto client_2 = open_redis(config);  // another process's pool
-  const std::vector<std::string> watched{"gen"};
-  redis::RedisCache first(*client_1, clock, watched);
-  redis::RedisCache second(*client_2, clock, watched);
-  REQUIRE(eventually([&] { return first.watching() && second.watching(); }));
+  TwoWatching instances("watch-test:", {"gen"});
+  redis::RedisCache& first = instances.first;
+  redis::RedisCache& second = instances.second;
+  testing::FakeClock& clock = instances.clock;
 
   REQUIRE(first.set("gen", "v1", 60s).ok());
   CHECK_FALSE(held(second, "gen").has_value());  // never read yet: a round trip is needed
@@ -773,19 +792,17 @@ TEST_CASE("Redis: nothing watched is held while the subscription is down, and it
 
 TEST_CASE("Redis: keys under a watched prefix are held one by one, absent ones too, and dropped one by one",
           "[redis]") {
-  auto config = redis_test_config();
-  config.key_prefix = "watch-prefix-test:";
-  testing::FakeClock clock;
-  auto client_1 = open_redis(config);
-  auto client_2 = open_redis(config);
-  const std::vector<std::string> watched{"user:*"};
-  redis::RedisCache first(*client_1, clock, watched);
-  redis::RedisCache second(*client_2, clock, watched);
-  REQUIRE(eventually([&] { return first.watching() && second.watching(); }));
+  TwoWatching instances("watch-prefix-test:", {"user:*"});
+  redis::RedisCache& first = instances.first;
+  redis::RedisCache& second = instances.second;
   using Held = std::optional<std::optional<std::string>>;
   const Held absent{std::optional<std::string>{}};
 
-  REQUIRE(first.set("user:a", "A", 60s).ok());
+  // Written without an announcement (a cache that watches nothing), so that no message for
+  // these keys is still on its way to the second instance when it holds them.
+  redis::RedisCache unannounced(*instances.client_1, instances.clock);
+  REQUIRE(unannounced.remove("user:b").ok());
+  REQUIRE(unannounced.set("user:a", "A", 60s).ok());
   const std::array<std::string_view, 2> both{"user:a", "user:b"};
   // One read holds what it found: a value, and that a key is absent.
   CHECK(eventually([&] {
