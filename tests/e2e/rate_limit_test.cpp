@@ -166,6 +166,18 @@ TEST_CASE("X-Forwarded-For from a trusted proxy - each forwarded client has its 
   CHECK(log.find(R"("client_ip":"198.51.100.9")") == std::string::npos);
 }
 
+TEST_CASE("X-Forwarded-For from a trusted proxy names the client in the access log without rate limiting",
+          "[e2e][rate-limit]") {
+  ServerProcess server({{"PARLEY_RATE_LIMIT_ENABLED", "false"}, {"PARLEY_TRUSTED_PROXIES", "127.0.0.1"}});
+  const Api api(server.port());
+  expect_error(failed_login(api, {{"X-Forwarded-For", "203.0.113.7"}}), 401, "UNAUTHORIZED");
+  expect_list(api.get("/api/v1/posts", {}, {{"X-Forwarded-For", "198.51.100.4, 127.0.0.1"}}));
+  stop_cleanly(server);
+  const std::string log = server.read_log();
+  CHECK(log.find(R"("client_ip":"203.0.113.7")") != std::string::npos);
+  CHECK(log.find(R"("client_ip":"198.51.100.4")") != std::string::npos);
+}
+
 TEST_CASE("PARLEY_RATE_LIMIT_ENABLED=false - no RateLimit headers and no 429", "[e2e][rate-limit]") {
   ServerProcess server({{"PARLEY_RATE_LIMIT_ENABLED", "false"}, {"PARLEY_RATE_LIMIT_AUTH", "1/3600s"}});
   const Api api(server.port());

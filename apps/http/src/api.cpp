@@ -415,6 +415,7 @@ Api::Api(Services services, core::IdGenerator& request_ids, ReadinessProbe readi
       request_ids_(request_ids),
       cors_(options.cors_origins),
       rate_limits_(options.rate_limits),
+      trusted_proxies_(std::move(options.trusted_proxies)),
       main_routes_(routes_for(Listener::main, options)),
       admin_routes_(routes_for(Listener::admin, options)),
       frontends_(std::move(options.frontends)) {}
@@ -517,8 +518,8 @@ std::optional<Response> Api::answer_now(const Request& request) const {
 Response Api::completed(Response response, const Request& request, const std::string& request_id,
                         TraceContext trace) const {
   // The access log names the client the rate limits see: X-Forwarded-For from trusted proxies.
-  if (rate_limits_ != nullptr) {
-    if (const auto client = client_address(request, rate_limits_->settings().trusted_proxies);
+  if (!trusted_proxies_.empty()) {
+    if (const auto client = client_address(request, trusted_proxies_);
         client && client->to_string() != request.client_ip) {
       response.client_ip = client->to_string();
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "parley/core/ports/id_generator.hpp"
+#include "parley/http/client_ip.hpp"
 #include "parley/http/edge.hpp"
 #include "parley/http/frontend.hpp"
 #include "parley/http/handlers.hpp"
@@ -25,6 +26,9 @@ struct ApiOptions {
   std::vector<std::string> cors_origins;
   // Limits the routes of each rate group; nullptr: no rate limiting. Must outlive the Api.
   RateLimits* rate_limits = nullptr;
+  // The reverse proxies whose X-Forwarded-For names the client in the access log, with rate
+  // limiting on or off (RateLimits counts per-IP budgets by its own copy of the same list).
+  TrustedProxies trusted_proxies = {};
   // What GET /metrics renders; null: metrics are disabled and /metrics is an unknown path.
   const MetricsRegistry* metrics = nullptr;
   // With an admin listener, /metrics is served there only (the main listener answers 404); the
@@ -84,6 +88,7 @@ class Api {
   core::IdGenerator& request_ids_;
   CorsPolicy cors_;
   RateLimits* rate_limits_;
+  TrustedProxies trusted_proxies_;
   std::shared_ptr<const detail::RouteTable> main_routes_;
   std::shared_ptr<const detail::RouteTable> admin_routes_;
   std::vector<Frontend> frontends_;
