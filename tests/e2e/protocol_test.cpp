@@ -267,6 +267,11 @@ TEST_CASE("garbage on the wire is answered with 400 or a closed connection, neve
                400, "INVALID_INPUT", {{"body", "malformed JSON"}});
   expect_error(api.raw("POST", "/api/v1/auth/login", "", {{"Content-Type", "application/json"}}), 400,
                "INVALID_INPUT", kAnyDetails);
+  INFO("a member name given twice is refused, not silently resolved");
+  expect_error(api.raw("POST", "/api/v1/auth/login",
+                       R"({"email":"a@b.co","password":"long-enough-1","email":"c@d.co"})",
+                       {{"Content-Type", "application/json"}}),
+               400, "INVALID_INPUT", {{"email", "is given more than once"}});
   expect_alive(api);
 }
 

@@ -16,6 +16,7 @@
 
 #include "parley/http/error_map.hpp"
 #include "parley/http/http_metrics.hpp"
+#include "parley/http/json_keys.hpp"
 #include "parley/http/log.hpp"
 #include "parley/http/rate_limit.hpp"
 #include "parley/http/router.hpp"
@@ -321,6 +322,11 @@ Response run_route(const Request& request, std::string_view request_id, std::str
       return finish(dialect.error(invalid_body("request body must be a JSON object", "must be a JSON object"),
                                   request_id),
                     principal_ptr);
+    }
+    if (auto repeated = first_duplicate_key(request.body)) {
+      return finish(
+          dialect.error(core::Error::invalid(*std::move(repeated), "is given more than once"), request_id),
+          principal_ptr);
     }
     body = std::move(parsed.as_object());
   }
