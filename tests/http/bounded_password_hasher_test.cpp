@@ -160,3 +160,26 @@ TEST_CASE("PARLEY_AUTH_THREAD_NICE: 10 by default, 0 turns it off, out of range 
     CHECK(refused.error().details.contains("PARLEY_AUTH_THREAD_NICE"));
   }
 }
+
+TEST_CASE(
+    "PARLEY_DB_STATEMENT_TIMEOUT_SECONDS: 10 s by default for PostgreSQL, 0 turns it off, out of range is "
+    "refused",
+    "[config]") {
+  const std::string url = "postgresql://parley@127.0.0.1:5432/parley";
+  auto defaults = app::parse_config({{"PARLEY_DATABASE_URL", url}});
+  REQUIRE(defaults);
+  REQUIRE(defaults->postgres);
+  CHECK(defaults->postgres->statement_timeout == std::chrono::seconds(10));
+  auto off = app::parse_config({{"PARLEY_DATABASE_URL", url}, {"PARLEY_DB_STATEMENT_TIMEOUT_SECONDS", "0"}});
+  REQUIRE(off);
+  CHECK(off->postgres->statement_timeout == std::chrono::milliseconds::zero());
+  auto longer =
+      app::parse_config({{"PARLEY_DATABASE_URL", url}, {"PARLEY_DB_STATEMENT_TIMEOUT_SECONDS", "90"}});
+  REQUIRE(longer);
+  CHECK(longer->postgres->statement_timeout == std::chrono::seconds(90));
+  for (const char* bad : {"-1", "3601", "ten"}) {
+    auto refused = app::parse_config({{"PARLEY_DB_STATEMENT_TIMEOUT_SECONDS", bad}});
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().details.contains("PARLEY_DB_STATEMENT_TIMEOUT_SECONDS"));
+  }
+}

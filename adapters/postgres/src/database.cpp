@@ -81,6 +81,9 @@ std::set<int> applied_versions(detail::Connection& connection) {
 bool apply(detail::Connection& connection, const detail::EmbeddedMigration& migration) {
   const std::string version = std::to_string(migration.version);
   detail::Transaction transaction(connection);
+  // A migration may rewrite a large table, and waits below for instances migrating at once:
+  // the pool's statement timeout is for API calls, not for it.
+  connection.execute("SET LOCAL statement_timeout = 0");
   // Held until commit: whoever holds it sees every migration committed before it.
   connection.prepared(kTakeMigrationLock).execute({{"key", std::to_string(kMigrationLockKey)}});
   if (migrations_table_exists(connection)) {
@@ -117,6 +120,8 @@ core::Result<std::unique_ptr<Database>> Database::open(const PostgresConfig& con
   if (config.pool_size == 0) return core::Error::invalid("pool_size", "must be at least 1");
   if (config.acquire_timeout.count() < 0)
     return core::Error::invalid("acquire_timeout", "must not be negative");
+  if (config.statement_timeout.count() < 0)
+    return core::Error::invalid("statement_timeout", "must not be negative");
   if (config.connection.find_first_not_of(" \t\r\n") == std::string::npos) {
     return core::Error::invalid("connection", "must not be empty");
   }
@@ -128,7 +133,8 @@ core::Result<std::unique_ptr<Database>> Database::open(const PostgresConfig& con
   }
   try {
     auto pool = std::make_unique<detail::ConnectionPool>(with_defaults(*conninfo, config.acquire_timeout),
-                                                         config.pool_size, config.acquire_timeout);
+                                                         config.pool_size, config.acquire_timeout,
+                                                         config.statement_timeout);
     pool->open_all();
     return std::unique_ptr<Database>(new Database(config, std::move(pool)));
   } catch (const std::exception& error) {

@@ -43,6 +43,7 @@ constexpr std::array kKnownVariables = {
     "PARLEY_HASH_QUEUE",
     "PARLEY_AUTH_THREAD_NICE",
     "PARLEY_DB_POOL_SIZE",
+    "PARLEY_DB_STATEMENT_TIMEOUT_SECONDS",
     "PARLEY_MIGRATE_ON_START",
     "PARLEY_DATABASE_URL",
     "PARLEY_REDIS_URL",
@@ -211,7 +212,8 @@ void parse_database_url(Reader& reader, Config& config) {
   }
   config.postgres = postgres::PostgresConfig{.connection = *std::move(conninfo),
                                              .pool_size = config.db_pool_size,
-                                             .acquire_timeout = std::chrono::milliseconds(5000)};
+                                             .acquire_timeout = std::chrono::milliseconds(5000),
+                                             .statement_timeout = config.db_statement_timeout};
 }
 
 void parse_redis_url(Reader& reader, Config& config) {
@@ -439,6 +441,8 @@ core::Result<Config> parse_config(const Environment& env) {
   server.auth_queue = config.hashing.queue;
   server.auth_nice = reader.integer<int>("PARLEY_AUTH_THREAD_NICE", server.auth_nice, 0, 19);
   config.db_pool_size = reader.integer<std::size_t>("PARLEY_DB_POOL_SIZE", config.db_pool_size, 1, 64);
+  config.db_statement_timeout =
+      reader.seconds("PARLEY_DB_STATEMENT_TIMEOUT_SECONDS", config.db_statement_timeout, 0, 3600);
   if (const auto migrate = reader.raw("PARLEY_MIGRATE_ON_START")) {
     if (*migrate == "true") {
       config.migrate_on_start = true;
@@ -470,7 +474,7 @@ core::Result<Config> parse_config(const Environment& env) {
   config.cache_ttls.list = reader.seconds("PARLEY_CACHE_LIST_TTL_SECONDS", config.cache_ttls.list, 1, 3600);
   config.cache_ttls.entity =
       reader.seconds("PARLEY_CACHE_ENTITY_TTL_SECONDS", config.cache_ttls.entity, 1, 86'400);
-  parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE, which sizes its pool
+  parse_database_url(reader, config);  // after PARLEY_DB_POOL_SIZE and the statement timeout, which it uses
   parse_redis_url(reader, config);
   parse_redis_key_prefix(reader, config);  // after PARLEY_REDIS_URL, whose config it completes
   parse_rate_limits(reader, config.rate_limit);

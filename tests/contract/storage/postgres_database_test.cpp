@@ -392,6 +392,88 @@ TEST_CASE("PostgreSQL: a busy pool gives up after the acquire timeout", "[postgr
   CHECK(database->pool_stats().waits == 1);  // the pool was free: no wait
 }
 
+TEST_CASE("PostgreSQL: a statement past the statement timeout is cancelled, and the pool stays usable",
+          "[postgres]") {
+  PostgresSchema schema;
+  postgres::PostgresConfig config;
+  config.connection = schema.conninfo();
+  config.pool_size = 1;
+  config.statement_timeout = 300ms;
+  auto opened = postgres::Database::open(config);
+  REQUIRE(opened.ok());
+  auto database = std::move(opened).value();
+  REQUIRE(database->migrate().ok());
+  postgres::PostgresUserRepository users(*database);
+  REQUIRE(users.create(make_user(1, "alice", "alice@example.com")).ok());
+
+  // Another client locks the table: without the timeout the read below would wait for COMMIT.
+  PostgresClient locker(schema.conninfo());
+  locker.query("BEGIN");
+  locker.query("LOCK TABLE users IN ACCESS EXCLUSIVE MODE");
+  std::atomic<bool> done{false};
+  std::optional<core::Result<core::User>> read;
+  std::thread reader([&] {
+    read.emplace(users.find_by_id(user_id(1)));
+    done = true;
+  });
+  // A safety net, not a measurement: far beyond the timeout, the lock is let go so a failing
+  // build ends the test instead of hanging it.
+  for (int attempt = 0; attempt < 1000 && !done; ++attempt) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const bool cancelled_while_locked = done;
+  locker.query("COMMIT");
+  reader.join();
+  CHECK(cancelled_while_locked);
+  REQUIRE(read.has_value());
+  CHECK(code_of(*read) == core::ErrorCode::unavailable);
+
+  // The session is still good: the next call on the only connection succeeds.
+  auto again = users.find_by_id(user_id(1));
+  REQUIRE(again.ok());
+  CHECK(again->id == user_id(1));
+  CHECK(database->ping().ok());
+}
+
+TEST_CASE("PostgreSQL: migrations wait past the statement timeout", "[postgres]") {
+  PostgresSchema schema;
+  postgres::PostgresConfig config;
+  config.connection = schema.conninfo();
+  config.pool_size = 1;
+  config.statement_timeout = 200ms;
+  auto opened = postgres::Database::open(config);
+  REQUIRE(opened.ok());
+  auto database = std::move(opened).value();
+
+  // Another instance is migrating: it holds the migrations' advisory lock (Database's key).
+  PostgresClient other(schema.conninfo());
+  other.query("SELECT pg_advisory_lock(8097879414873353575)");
+  std::atomic<bool> done{false};
+  std::optional<core::Result<int>> migrated;
+  std::thread migrator([&] {
+    migrated.emplace(database->migrate());
+    done = true;
+  });
+  PostgresClient observer(postgres_test_conninfo());
+  bool waiting = false;
+  for (int attempt = 0; attempt < 500 && !waiting && !done; ++attempt) {
+    waiting = observer.query(
+                  "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query "
+                  "LIKE '%pg_advisory_xact_lock%'") == std::vector<std::string>{"1"};
+    if (!waiting) std::this_thread::sleep_for(10ms);
+  }
+  CHECK(waiting);
+  // Well past the statement timeout, the migration is still waiting for the lock, not cancelled.
+  std::this_thread::sleep_for(600ms);
+  CHECK_FALSE(done);
+  other.query("SELECT pg_advisory_unlock(8097879414873353575)");
+  migrator.join();
+  REQUIRE(migrated.has_value());
+  INFO((migrated->ok() ? std::string() : migrated->error().message));
+  REQUIRE(migrated->ok());
+  CHECK(migrated->value() == embedded_migration_count());
+}
+
 TEST_CASE("PostgreSQL: open reports bad configuration and unreachable servers", "[postgres]") {
   postgres::PostgresConfig config;
   config.connection = postgres_test_conninfo();

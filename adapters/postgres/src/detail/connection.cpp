@@ -179,8 +179,21 @@ void PreparedStatement::forget_server_statement() noexcept {
 
 // ---- Connection --------------------------------------------------------------------------
 
-Connection::Connection(std::string conninfo)
-    : conninfo_(std::move(conninfo)), last_used_(std::chrono::steady_clock::now()) {}
+Connection::Connection(std::string conninfo, std::chrono::milliseconds statement_timeout)
+    : conninfo_(std::move(conninfo)), last_used_(std::chrono::steady_clock::now()) {
+  // Every statement runs on its generic plan, the one the statements were written and
+  // EXPLAINed for (V003's header): the feed's page is an index scan of posts_created_at_id_idx
+  // at any OFFSET. Left to choose (plan_cache_mode=auto), PostgreSQL kept re-planning the page
+  // per execution once the table was analyzed (3-4 ms of planning each), and for deep OFFSETs
+  // chose a sequential scan with an on-disk sort of every post (25-55 ms at 5 000 posts;
+  // docs/performance.md, round 3).
+  session_settings_ = "SET plan_cache_mode = force_generic_plan";
+  // Set in the session rather than through libpq's `options`, which connection poolers such as
+  // PgBouncer refuse at startup.
+  if (statement_timeout.count() > 0) {
+    session_settings_ += "; SET statement_timeout = " + std::to_string(statement_timeout.count());
+  }
+}
 
 Connection::~Connection() {
   close();
@@ -195,13 +208,7 @@ void Connection::open() {
   }
   if (PGconn* connection = native_connection(*session_)) {
     PQsetNoticeProcessor(connection, ignore_notice, nullptr);
-    // Every statement runs on its generic plan, the one the statements were written and
-    // EXPLAINed for (V003's header): the feed's page is an index scan of posts_created_at_id_idx
-    // at any OFFSET. Left to choose (plan_cache_mode=auto), PostgreSQL kept re-planning the page
-    // per execution once the table was analyzed (3-4 ms of planning each), and for deep OFFSETs
-    // chose a sequential scan with an on-disk sort of every post (25-55 ms at 5 000 posts;
-    // docs/performance.md, round 3).
-    const ResultPtr result(PQexec(connection, "SET plan_cache_mode = force_generic_plan"));
+    const ResultPtr result(PQexec(connection, session_settings_.c_str()));
     if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
       const std::string message = one_line(PQresultErrorMessage(result.get()));
       close();
@@ -289,12 +296,13 @@ void Connection::close() noexcept {
 // ---- ConnectionPool ----------------------------------------------------------------------
 
 ConnectionPool::ConnectionPool(const std::string& conninfo, std::size_t size,
-                               std::chrono::milliseconds acquire_timeout)
+                               std::chrono::milliseconds acquire_timeout,
+                               std::chrono::milliseconds statement_timeout)
     : acquire_timeout_(acquire_timeout) {
   connections_.reserve(size);
   idle_.reserve(size);  // release() then never allocates
   for (std::size_t i = 0; i < size; ++i) {
-    connections_.push_back(std::make_unique<Connection>(conninfo));
+    connections_.push_back(std::make_unique<Connection>(conninfo, statement_timeout));
     idle_.push_back(connections_.back().get());
   }
 }

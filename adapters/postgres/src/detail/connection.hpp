@@ -90,7 +90,8 @@ class PreparedStatement {
 // One server session, used by one thread at a time (the one holding its Lease).
 class Connection {
  public:
-  explicit Connection(std::string conninfo);
+  // statement_timeout: the session's limit on any one statement (0: none), set on every open.
+  Connection(std::string conninfo, std::chrono::milliseconds statement_timeout);
   ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -127,6 +128,7 @@ class Connection {
   void close() noexcept;
 
   std::string conninfo_;
+  std::string session_settings_;  // the SET statements every opened session starts with
   std::unique_ptr<soci::session> session_;
   std::unordered_map<std::string_view, std::unique_ptr<PreparedStatement>> statements_;
   std::uint64_t checked_epoch_ = 0;
@@ -136,7 +138,8 @@ class Connection {
 // A fixed set of connections lent out one call at a time.
 class ConnectionPool {
  public:
-  ConnectionPool(const std::string& conninfo, std::size_t size, std::chrono::milliseconds acquire_timeout);
+  ConnectionPool(const std::string& conninfo, std::size_t size, std::chrono::milliseconds acquire_timeout,
+                 std::chrono::milliseconds statement_timeout);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;

@@ -26,6 +26,10 @@ struct PostgresConfig {
   std::size_t pool_size = 8;
   // How long a call waits for a free pooled connection before it gives up with `unavailable`.
   std::chrono::milliseconds acquire_timeout{5000};
+  // The longest any one statement may run (PostgreSQL's statement_timeout, set in every pooled
+  // session) before the server cancels it and the call fails with `unavailable`; 0: no limit.
+  // Migrations run without it.
+  std::chrono::milliseconds statement_timeout{0};
 };
 
 // A snapshot of the connection pool, for monitoring.
@@ -46,9 +50,9 @@ struct PoolStats {
 // connection dropped. Statements are prepared once per connection and reused.
 class Database {
  public:
-  // Opens pool_size connections. invalid_input naming `connection`, `pool_size` or
-  // `acquire_timeout` for a bad config; unavailable, with libpq's reason (never the password),
-  // when the server cannot be reached.
+  // Opens pool_size connections. invalid_input naming `connection`, `pool_size`,
+  // `acquire_timeout` or `statement_timeout` for a bad config; unavailable, with libpq's reason
+  // (never the password), when the server cannot be reached.
   static core::Result<std::unique_ptr<Database>> open(const PostgresConfig& config);
 
   ~Database();

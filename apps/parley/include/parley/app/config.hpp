@@ -1,6 +1,7 @@
 // The typed configuration of the `parley` executable, read once from PARLEY_* variables.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,9 @@ struct Config {
   // many more may wait; the rest are refused with 503. Defaults leave worker threads free.
   HashingLimits hashing;
   std::size_t db_pool_size = 4;
+  // PARLEY_DB_STATEMENT_TIMEOUT_SECONDS: PostgreSQL cancels a statement running longer (the
+  // request then fails 503), so a runaway query cannot hold a pooled connection; 0: no limit.
+  std::chrono::seconds db_statement_timeout{10};
   bool migrate_on_start = true;
   // PARLEY_METRICS_ENABLED: GET /metrics, on server.admin when PARLEY_ADMIN_LISTEN is set.
   bool metrics_enabled = true;
