@@ -53,6 +53,14 @@ class SwitchableCache final : public core::Cache {
       if (key.find(":gen") == std::string::npos) REQUIRE(inner_->set(key, garbage, seconds(60)).ok());
     }
   }
+  // Every value written so far and still stored.
+  std::vector<std::string> stored_values() {
+    std::vector<std::string> values;
+    for (const auto& key : written) {
+      if (auto value = inner_->get(key); value.ok() && value->has_value()) values.push_back(**value);
+    }
+    return values;
+  }
   // As a Redis restart without persistence: every key, generations included, is gone.
   void lose_everything() {
     inner_.emplace(clock_);
@@ -191,6 +199,12 @@ std::vector<std::string> titles(const core::Page<core::Post>& page) {
   for (const auto& post : page.items)
     out.push_back(post.title.str());
   return out;
+}
+
+// A user as a cache gives it back: without the password hash, which no cache holds.
+core::User as_cached(core::User user) {
+  user.password_hash.clear();
+  return user;
 }
 
 std::uint64_t hits(const core::CacheCounters& c) {
@@ -541,7 +555,7 @@ TEST_CASE("no stale user is served after any user write", "[caching][users]") {
   const auto admin = principal_for(world.add_user("admin", core::Role::admin));
   const core::RequestContext context{"req-1"};
   CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
-  CHECK(must(world.user_service.get(alice_user.id)) == alice_user);
+  CHECK(must(world.user_service.get(alice_user.id)) == as_cached(alice_user));
   REQUIRE(hits(world.stats.user()) == 1);
 
   SECTION("profile edit") {
@@ -623,6 +637,49 @@ TEST_CASE("an entry that does not decode is a miss, and is replaced", "[caching]
   CHECK(hits(world.stats.post()) == post_hits + 1);
 }
 
+TEST_CASE("the cache holds no password hash, and changes made from a cached record keep it",
+          "[caching][users][password]") {
+  CachedWorld world;
+  auto alice_user = world.add_user("alice");
+  alice_user.password_hash = must(world.hasher.hash(password("password-alice")));
+  must(world.stored_users.update(alice_user));
+  const auto alice = principal_for(alice_user);
+  const auto admin = principal_for(world.add_user("admin", core::Role::admin));
+  const core::RequestContext context{"req-1"};
+  auto stored_hash = [&] { return must(world.stored_users.find_by_id(alice_user.id)).password_hash; };
+
+  must(world.user_service.get(alice_user.id));
+  CHECK(must(world.user_service.get(alice_user.id)).password_hash.empty());
+  REQUIRE(hits(world.stats.user()) == 1);
+  const auto values = world.cache.stored_values();
+  REQUIRE_FALSE(values.empty());
+  for (const auto& value : values)
+    CHECK(value.find(alice_user.password_hash) == std::string::npos);
+
+  // Edits read the user through the cache, without the hash, and write it back.
+  must(world.user_service.update(alice, alice_user.id, profile_patch()));
+  CHECK(stored_hash() == alice_user.password_hash);
+  must(world.admin_service.block(admin, alice_user.id, context));
+  must(world.admin_service.unblock(admin, alice_user.id, context));
+  must(world.admin_service.set_role(admin, alice_user.id, core::Role::moderator, context));
+  CHECK(stored_hash() == alice_user.password_hash);
+
+  // A password change checks the current password against the stored hash, not the cache's.
+  core::ProfilePatch wrong;
+  wrong.password = password("brand-new-pass");
+  wrong.current_password = password("not-my-password");
+  const auto refused = world.user_service.update(alice, alice_user.id, wrong);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().details.at("current_password") == "is incorrect");
+  CHECK(stored_hash() == alice_user.password_hash);
+  core::ProfilePatch change;
+  change.password = password("brand-new-pass");
+  change.current_password = password("password-alice");
+  must(world.user_service.update(alice, alice_user.id, change));
+  CHECK(must(world.hasher.verify(password("brand-new-pass"), stored_hash())));
+  CHECK_FALSE(must(world.hasher.verify(password("password-alice"), stored_hash())));
+}
+
 TEST_CASE("the cache codec round-trips entities and refuses anything else", "[caching][codec]") {
   testing::FakeClock clock;
   auto user =
@@ -643,7 +700,8 @@ TEST_CASE("the cache codec round-trips entities and refuses anything else", "[ca
                         .like_count = 42};
   const core::Page<core::Post> page{.items = {post, post}, .total = 7};
 
-  CHECK(core::decode_user(core::encode_user(user)) == user);
+  CHECK(core::decode_user(core::encode_user(user)) == as_cached(user));
+  CHECK(core::encode_user(user).find(user.password_hash) == std::string::npos);
   CHECK(core::decode_post(core::encode_post(post)) == post);
   const auto decoded = core::decode_post_page(core::encode_post_page(page));
   REQUIRE(decoded.has_value());

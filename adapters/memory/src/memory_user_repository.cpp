@@ -107,6 +107,7 @@ core::Status MemoryUserRepository::update(const core::User& user) {
   if (auto status = check_unique(store_.users_, user); !status) return status;
   core::User updated = user;
   updated.created_at = it->second.created_at;  // the port promises created_at never changes
+  if (updated.password_hash.empty()) updated.password_hash = it->second.password_hash;  // read without it
   it->second = std::move(updated);
   return {};
 }

@@ -36,7 +36,8 @@ constexpr const char* kSelectUsersByIds =
 constexpr const char* kUpdateUser =
     "UPDATE users SET email = :email, username = :username, bio = :bio, image = :image, role = :role, "
     "blocked = :blocked, "
-    "password_hash = :password_hash, updated_at = :updated_at WHERE id = :id";
+    "password_hash = COALESCE(NULLIF(:password_hash, ''), password_hash), updated_at = :updated_at WHERE id "
+    "= :id";
 constexpr const char* kSelectOne = "SELECT 1";
 
 // The row as SQLite holds it.

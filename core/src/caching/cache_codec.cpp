@@ -12,9 +12,10 @@ namespace parley::core {
 namespace {
 
 // v2 added slugs, descriptions, tags and like counts to posts and images to users: a v1 entry
-// left in a shared cache by an older instance reads as a miss.
+// left in a shared cache by an older instance reads as a miss. user/3 leaves out the password
+// hash, which no shared cache holds: a user/2 entry (with one) reads as a miss too.
 constexpr std::string_view kPostHeader = "post/2";
-constexpr std::string_view kUserHeader = "user/2";
+constexpr std::string_view kUserHeader = "user/3";
 constexpr std::string_view kPageHeader = "posts/2";
 constexpr std::string_view kTagsHeader = "tags/1";
 // A post holds at most kMaxTags tags and a tag list at most kPopularTags.
@@ -183,7 +184,6 @@ std::string encode_user(const User& user) {
       .field(user.image.str())
       .field(to_string(user.role))
       .flag(user.blocked)
-      .field(user.password_hash)
       .time(user.created_at)
       .time(user.updated_at)
       .take();
@@ -199,7 +199,6 @@ std::optional<User> decode_user(std::string_view entry) {
   auto image = in.field();
   auto role_name = in.field();
   auto blocked = in.flag();
-  auto hash = in.field();
   auto created = in.time();
   auto updated = in.time();
   if (!in.done()) return std::nullopt;
@@ -212,7 +211,7 @@ std::optional<User> decode_user(std::string_view entry) {
               .image = ImageUrl::from_storage(std::string(*image)),
               .role = *role,
               .blocked = *blocked,
-              .password_hash = std::string(*hash),
+              .password_hash = {},
               .created_at = *created,
               .updated_at = *updated};
 }

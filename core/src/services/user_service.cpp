@@ -23,7 +23,11 @@ Result<User> UserService::update(const Principal& actor, const UserId& id, const
 
   if (patch.password) {
     if (!patch.current_password) return Error::invalid("current_password", "is required");
-    auto matches = hasher_.verify(*patch.current_password, user.password_hash);
+    // find_by_id may answer from a cache, which holds no hashes; the credentials' lookup does not.
+    auto credentials = users_.find_by_email(user.email);
+    if (!credentials) return std::move(credentials).error();
+    if (credentials->id != id) return Error::internal("the user's email names another account");
+    auto matches = hasher_.verify(*patch.current_password, credentials->password_hash);
     if (!matches) return std::move(matches).error();
     if (!*matches) return Error::invalid("current_password", "is incorrect");
     auto hashed = hasher_.hash(*patch.password);

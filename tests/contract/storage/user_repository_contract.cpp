@@ -121,6 +121,27 @@ TEMPLATE_TEST_CASE("UserRepository: update replaces every field but id and creat
   CHECK(users.create(make_user(2, "alice", "alice@example.com")).ok());
 }
 
+TEMPLATE_TEST_CASE("UserRepository: update without a password hash keeps the stored one", "[users]",
+                   PARLEY_STORAGE_FIXTURES) {
+  TestType fixture;
+  auto& users = fixture.users();
+  const auto original = make_user(1, "alice", "alice@example.com");
+  REQUIRE(users.create(original).ok());
+
+  // A user as a cache gives it back (no hash), edited and written back.
+  auto changed = original;
+  changed.password_hash.clear();
+  changed.bio = valid<core::Bio>("edited");
+  changed.updated_at = at_ms(5'000);
+  REQUIRE(users.update(changed).ok());
+
+  auto stored = users.find_by_email(original.email);
+  REQUIRE(stored.ok());
+  CHECK(stored->password_hash == original.password_hash);
+  CHECK(stored->bio.str() == "edited");
+  CHECK(stored->updated_at == at_ms(5'000));
+}
+
 TEMPLATE_TEST_CASE("UserRepository: update keeps names unique", "[users]", PARLEY_STORAGE_FIXTURES) {
   TestType fixture;
   auto& users = fixture.users();

@@ -21,7 +21,7 @@ namespace parley::core {
 std::string encode_post(const Post& post);
 std::optional<Post> decode_post(std::string_view entry);
 
-// Holds the password hash, like the user store: see docs/operations.md on the cache.
+// Leaves out the password hash, which no shared cache holds: a decoded user has none (empty).
 std::string encode_user(const User& user);
 std::optional<User> decode_user(std::string_view entry);
 
