@@ -39,11 +39,13 @@ std::string unique_application_name() {
 }
 
 std::unique_ptr<postgres::Database> open_with(const std::string& conninfo, std::size_t pool_size,
-                                              std::chrono::milliseconds acquire_timeout = 5s) {
+                                              std::chrono::milliseconds acquire_timeout = 5s,
+                                              std::chrono::milliseconds statement_timeout = 0ms) {
   postgres::PostgresConfig config;
   config.connection = conninfo;
   config.pool_size = pool_size;
   config.acquire_timeout = acquire_timeout;
+  config.statement_timeout = statement_timeout;
   auto database = postgres::Database::open(config);
   INFO((database.ok() ? std::string() : database.error().message));
   REQUIRE(database.ok());
@@ -395,13 +397,7 @@ TEST_CASE("PostgreSQL: a busy pool gives up after the acquire timeout", "[postgr
 TEST_CASE("PostgreSQL: a statement past the statement timeout is cancelled, and the pool stays usable",
           "[postgres]") {
   PostgresSchema schema;
-  postgres::PostgresConfig config;
-  config.connection = schema.conninfo();
-  config.pool_size = 1;
-  config.statement_timeout = 300ms;
-  auto opened = postgres::Database::open(config);
-  REQUIRE(opened.ok());
-  auto database = std::move(opened).value();
+  auto database = open_with(schema.conninfo(), 1, 5s, 300ms);
   REQUIRE(database->migrate().ok());
   postgres::PostgresUserRepository users(*database);
   REQUIRE(users.create(make_user(1, "alice", "alice@example.com")).ok());
@@ -437,13 +433,7 @@ TEST_CASE("PostgreSQL: a statement past the statement timeout is cancelled, and 
 
 TEST_CASE("PostgreSQL: migrations wait past the statement timeout", "[postgres]") {
   PostgresSchema schema;
-  postgres::PostgresConfig config;
-  config.connection = schema.conninfo();
-  config.pool_size = 1;
-  config.statement_timeout = 200ms;
-  auto opened = postgres::Database::open(config);
-  REQUIRE(opened.ok());
-  auto database = std::move(opened).value();
+  auto database = open_with(schema.conninfo(), 1, 5s, 200ms);
 
   // Another instance is migrating: it holds the migrations' advisory lock (Database's key).
   PostgresClient other(schema.conninfo());
